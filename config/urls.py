@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("relationships.urls")),
+]
+
+handler404 = "accounts.views.not_found"
+handler500 = "accounts.views.server_error"

@@ -1,0 +1,38 @@
+from django import forms
+
+from .models import Invitation, Membership, Polycule
+
+
+class PolyculeForm(forms.ModelForm):
+    class Meta:
+        model = Polycule
+        fields = ("name",)
+        labels = {"name": "Name of the polycule"}
+        help_texts = {"name": "Only its members ever see this name."}
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ("display_name", "pronouns")
+        labels = {"display_name": "Your name here", "pronouns": "Your pronouns (optional)"}
+        help_texts = {"display_name": "How the others in this polycule see you."}
+
+
+class PolyculeCreateForm(forms.Form):
+    name = PolyculeForm.base_fields["name"]
+    display_name = MembershipForm.base_fields["display_name"]
+    pronouns = MembershipForm.base_fields["pronouns"]
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ("email", "note")
+        labels = {"email": "Their e-mail address", "note": "A personal note (optional)"}
+        help_texts = {"note": "It goes in the invitation e-mail, above the link."}
+        widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)

@@ -1,0 +1,36 @@
+"""Invitation links: making tokens, finding an invitation by its token, and the
+session key that carries an invitee through sign-up and sign-in."""
+
+import hashlib
+import secrets
+
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+_SESSION_KEY = "trellis_pending_invitation"
+
+
+def new_salt() -> str:
+    return secrets.token_hex(32)
+
+
+def token_for(salt: str) -> str:
+    """The link token: 256 bits, derived from the stored salt and SECRET_KEY."""
+    return salted_hmac("trellis.invitation", salt, algorithm="sha256").hexdigest()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def remember_invitation(request: HttpRequest, invitation_id: int) -> None:
+    request.session[_SESSION_KEY] = invitation_id
+
+
+def pending_invitation_id(request: HttpRequest) -> int | None:
+    value = request.session.get(_SESSION_KEY)
+    return value if isinstance(value, int) else None
+
+
+def forget_invitation(request: HttpRequest) -> None:
+    request.session.pop(_SESSION_KEY, None)

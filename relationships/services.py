@@ -1,0 +1,216 @@
+"""Workflows of polycules, memberships and invitations. Each runs in one transaction."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import tasks
+from .invitations import hash_token, new_salt, token_for
+from .models import Invitation, Membership, Polycule
+
+
+class RuleError(Exception):
+    """A request that the rules refuse, with a message for the person who made it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(RuleError):
+    """The person may see this, but not do this."""
+
+
+def _require_steward(membership: Membership) -> None:
+    if not membership.is_steward:
+        raise NotAllowed("Only a steward of this polycule can do that.")
+
+
+@transaction.atomic
+def create_polycule(*, user: User, name: str, display_name: str, pronouns: str = "") -> Membership:
+    polycule = Polycule.objects.create(name=name)
+    return Membership.objects.create(
+        polycule=polycule,
+        user=user,
+        display_name=display_name,
+        pronouns=pronouns,
+        role=Membership.Role.STEWARD,
+    )
+
+
+def rename_polycule(*, by: Membership, name: str) -> Polycule:
+    _require_steward(by)
+    polycule = by.polycule
+    polycule.name = name
+    polycule.save(update_fields=["name"])
+    return polycule
+
+
+def update_membership(*, membership: Membership, display_name: str, pronouns: str) -> Membership:
+    membership.display_name = display_name
+    membership.pronouns = pronouns
+    membership.save(update_fields=["display_name", "pronouns"])
+    return membership
+
+
+@transaction.atomic
+def set_role(*, by: Membership, member: Membership, role: Membership.Role) -> Membership:
+    _require_steward(by)
+    member = Membership.objects.select_for_update().get(pk=member.pk)
+    if not member.is_active:
+        raise RuleError(f"{member.display_name} is no longer in this polycule.")
+    if member.role == role:
+        return member
+    if role == Membership.Role.MEMBER and not _has_other_steward(member):
+        raise RuleError("A polycule needs at least one steward. Make someone else a steward first.")
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+def _has_other_steward(membership: Membership) -> bool:
+    # Lock the stewards so two people stepping down at once cannot leave none.
+    stewards = Membership.objects.stewards().select_for_update().filter(polycule_id=membership.polycule_id)
+    return any(steward.pk != membership.pk for steward in stewards)
+
+
+def _depart(membership: Membership, departure: Membership.Departure) -> Membership:
+    membership.left_at = timezone.now()
+    membership.departure = departure
+    membership.save(update_fields=["left_at", "departure"])
+    return membership
+
+
+@transaction.atomic
+def leave_polycule(*, membership: Membership) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise RuleError("You have already left this polycule.")
+    others = Membership.objects.active().filter(polycule_id=membership.polycule_id).exclude(pk=membership.pk)
+    if membership.is_steward and others.exists() and not _has_other_steward(membership):
+        raise RuleError("You are the last steward. Make another member a steward before you leave.")
+    return _depart(membership, Membership.Departure.LEFT)
+
+
+@transaction.atomic
+def remove_member(*, by: Membership, member: Membership) -> Membership:
+    _require_steward(by)
+    if member.pk == by.pk:
+        raise RuleError("To go, leave the polycule instead.")
+    member = Membership.objects.select_for_update().get(pk=member.pk)
+    if not member.is_active:
+        raise RuleError(f"{member.display_name} is no longer in this polycule.")
+    return _depart(member, Membership.Departure.REMOVED)
+
+
+def _is_active_member(polycule: Polycule, email: str) -> bool:
+    return Membership.objects.active().filter(polycule=polycule, user__email__iexact=email).exists() or (
+        Membership.objects.active()
+        .filter(polycule=polycule, user__emailaddress__email__iexact=email, user__emailaddress__verified=True)
+        .exists()
+    )
+
+
+@transaction.atomic
+def invite(*, by: Membership, email: str, note: str = "") -> Invitation:
+    polycule = by.polycule
+    email = email.strip()
+    if _is_active_member(polycule, email):
+        raise RuleError("Someone with that e-mail address is already in this polycule.")
+    if polycule.invitations.pending().filter(email__iexact=email).exists():
+        raise RuleError("That address already has an invitation waiting. You can resend it from the list.")
+    salt = new_salt()
+    invitation = Invitation.objects.create(
+        polycule=polycule,
+        invited_by=by,
+        email=email,
+        note=note,
+        salt=salt,
+        token_hash=hash_token(token_for(salt)),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    _send_on_commit(invitation)
+    return invitation
+
+
+def _send_on_commit(invitation: Invitation) -> None:
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id))
+
+
+@transaction.atomic
+def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status in {Invitation.Status.ACCEPTED, Invitation.Status.REVOKED}:
+        raise RuleError(f"This invitation was {invitation.status.label.lower()}; it cannot be resent.")
+    # A resent invitation gets a fresh week from now.
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    _send_on_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise RuleError("This invitation was already accepted.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 128:
+        return None
+    return Invitation.objects.select_related("polycule", "invited_by").filter(token_hash=hash_token(token)).first()
+
+
+def email_matches(*, invitation: Invitation, user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User, display_name: str, pronouns: str = "") -> Membership:
+    # The row lock makes two accepts at once queue up: the second sees it accepted.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    status = invitation.status
+    if status != Invitation.Status.PENDING:
+        raise RuleError(STATUS_MESSAGES[status])
+    if not email_matches(invitation=invitation, user=user):
+        raise RuleError(
+            "This invitation was sent to a different e-mail address. Sign in with that address,"
+            " or add and verify it in your e-mail settings."
+        )
+    if Membership.objects.active().filter(polycule_id=invitation.polycule_id, user=user).exists():
+        raise RuleError("You are already in this polycule.")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                polycule_id=invitation.polycule_id,
+                user=user,
+                display_name=display_name,
+                pronouns=pronouns,
+                role=Membership.Role.MEMBER,
+            )
+    except IntegrityError:
+        raise RuleError("You are already in this polycule.") from None
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_membership = membership
+    invitation.save(update_fields=["accepted_at", "accepted_membership"])
+    return membership
+
+
+STATUS_MESSAGES = {
+    Invitation.Status.ACCEPTED: "This invitation has already been used. If that wasn't you, ask the person who"
+    " invited you for a new one.",
+    Invitation.Status.REVOKED: "This invitation was withdrawn by the polycule. If you think that's a mistake,"
+    " ask the person who invited you.",
+    Invitation.Status.EXPIRED: "This invitation has expired. Ask the person who invited you to send it again.",
+}

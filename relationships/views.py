@@ -1,0 +1,299 @@
+from datetime import timedelta
+from uuid import UUID
+
+from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
+
+from accounts.http import Request
+
+from . import services
+from .access import member_required
+from .forms import InvitationForm, MembershipForm, PolyculeCreateForm, PolyculeForm, RoleForm
+from .invitations import forget_invitation, pending_invitation_id, remember_invitation
+from .models import Invitation, Membership
+
+RECENT_DAYS = 30
+
+
+@require_safe
+@login_not_required
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("relationships:polycule_list")
+    return render(request, "relationships/landing.html")
+
+
+@require_safe
+def polycule_list(request: Request) -> HttpResponse:
+    memberships = (
+        Membership.objects.active().filter(user=request.user).select_related("polycule").order_by("polycule__name")
+    )
+    return render(request, "relationships/polycule_list.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def polycule_create(request: Request) -> HttpResponse:
+    form = PolyculeCreateForm(request.POST or None, initial={"display_name": request.user.name})
+    if form.is_valid():
+        membership = services.create_polycule(user=request.user, **form.cleaned_data)
+        messages.success(request, f"{membership.polycule.name} is ready. Invite your partners when you are.")
+        return redirect("relationships:polycule_detail", membership.polycule.public_id)
+    return render(request, "relationships/polycule_create.html", {"form": form}, status=_status(form))
+
+
+def _status(form: object) -> int:
+    """422 for a form sent back with errors, so htmx and tests can tell."""
+    return 422 if getattr(form, "is_bound", False) and getattr(form, "errors", None) else 200
+
+
+def _detail_context(me: Membership) -> dict[str, object]:
+    polycule = me.polycule
+    members = list(polycule.memberships.active().select_related("user"))
+    since = max(me.joined_at, timezone.now() - timedelta(days=RECENT_DAYS))
+    return {
+        "me": me,
+        "polycule": polycule,
+        "members": members,
+        "newcomers": [m for m in members if m.pk != me.pk and m.joined_at > since],
+        "invitations": polycule.invitations.pending().select_related("invited_by"),
+        "role_choices": Membership.Role,
+    }
+
+
+@require_safe
+@member_required
+def polycule_detail(request: Request, me: Membership) -> HttpResponse:
+    return render(request, "relationships/polycule_detail.html", _detail_context(me))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def polycule_rename(request: Request, me: Membership) -> HttpResponse:
+    form = PolyculeForm(request.POST or None, instance=me.polycule)
+    if not me.is_steward:
+        return _refuse(request, me, "Only a steward of this polycule can rename it.")
+    if form.is_valid():
+        services.rename_polycule(by=me, name=form.cleaned_data["name"])
+        if request.htmx:
+            return render(request, "relationships/polycule_detail.html#polycule-name", _detail_context(me))
+        messages.success(request, "The polycule has its new name.")
+        return redirect("relationships:polycule_detail", me.polycule.public_id)
+    template = "relationships/polycule_rename.html"
+    if request.htmx:
+        template += "#rename-form"
+    return render(request, template, {"form": form, "me": me, "polycule": me.polycule}, status=_status(form))
+
+
+def _refuse(request: Request, me: Membership, message: str) -> HttpResponse:
+    return render(request, "relationships/refused.html", {"me": me, "message": message}, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def membership_edit(request: Request, me: Membership) -> HttpResponse:
+    form = MembershipForm(request.POST or None, instance=me)
+    if form.is_valid():
+        services.update_membership(membership=me, **form.cleaned_data)
+        messages.success(request, "Saved. This is how the others here will see you.")
+        return redirect("relationships:polycule_detail", me.polycule.public_id)
+    return render(request, "relationships/membership_edit.html", {"form": form, "me": me}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+@reauthentication_required
+def polycule_leave(request: Request, me: Membership) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        try:
+            services.leave_polycule(membership=me)
+        except services.RuleError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"You have left {me.polycule.name}. What you wrote there stays in its history.")
+            return redirect("relationships:polycule_list")
+    return render(
+        request, "relationships/polycule_leave.html", {"me": me, "error": error}, status=409 if error else 200
+    )
+
+
+def _member(me: Membership, member_id: UUID) -> Membership:
+    return get_object_or_404(me.polycule.memberships.active().select_related("user"), public_id=member_id)
+
+
+@require_POST
+@member_required
+def member_role(request: Request, me: Membership, member_id: UUID) -> HttpResponse:
+    member = _member(me, member_id)
+    form = RoleForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = "Choose steward or member."
+    else:
+        try:
+            member = services.set_role(by=me, member=member, role=Membership.Role(form.cleaned_data["role"]))
+        except services.NotAllowed as exc:
+            return _refuse(request, me, exc.message)
+        except services.RuleError as exc:
+            error = exc.message
+    if request.htmx:
+        context = {**_detail_context(me), "member": member, "row_error": error}
+        return render(request, "relationships/polycule_detail.html#member-row", context, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{member.display_name} is now a {member.get_role_display().lower()}.")
+    return redirect("relationships:polycule_detail", me.polycule.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def member_remove(request: Request, me: Membership, member_id: UUID) -> HttpResponse:
+    member = _member(me, member_id)
+    if not me.is_steward:
+        return _refuse(request, me, "Only a steward can ask someone to leave the polycule.")
+    error = None
+    if request.method == "POST":
+        try:
+            services.remove_member(by=me, member=member)
+        except services.RuleError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"{member.display_name} is no longer in {me.polycule.name}.")
+            return redirect("relationships:polycule_detail", me.polycule.public_id)
+    context = {"me": me, "member": member, "error": error}
+    return render(request, "relationships/member_remove.html", context, status=409 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def invitation_create(request: Request, me: Membership) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if form.is_valid():
+        if not ratelimit.consume(request, action="invite_member", user=request.user):
+            form.add_error(None, "You have sent many invitations in a short time. Please wait an hour and try again.")
+        else:
+            try:
+                invitation = services.invite(by=me, **form.cleaned_data)
+            except services.RuleError as exc:
+                form.add_error("email", exc.message)
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}. The link works for a week.")
+                return redirect("relationships:polycule_detail", me.polycule.public_id)
+    return render(request, "relationships/invitation_create.html", {"form": form, "me": me}, status=_status(form))
+
+
+def _invitation(me: Membership, invitation_id: UUID) -> Invitation:
+    return get_object_or_404(me.polycule.invitations.select_related("invited_by"), public_id=invitation_id)
+
+
+def _invitation_action(request: Request, me: Membership, invitation: Invitation, done: str) -> HttpResponse:
+    if request.htmx:
+        context = {**_detail_context(me), "invitation": invitation, "row_message": done}
+        return render(request, "relationships/polycule_detail.html#invitation-row", context)
+    messages.success(request, done)
+    return redirect("relationships:polycule_detail", me.polycule.public_id)
+
+
+@require_POST
+@member_required
+def invitation_resend(request: Request, me: Membership, invitation_id: UUID) -> HttpResponse:
+    invitation = _invitation(me, invitation_id)
+    if not ratelimit.consume(request, action="invite_member", user=request.user):
+        return _invitation_action(request, me, invitation, "Too many invitations just now. Try again in an hour.")
+    try:
+        invitation = services.resend_invitation(by=me, invitation=invitation)
+    except services.RuleError as exc:
+        return _invitation_action(request, me, invitation, exc.message)
+    return _invitation_action(request, me, invitation, f"Sent again to {invitation.email}.")
+
+
+@require_POST
+@member_required
+def invitation_revoke(request: Request, me: Membership, invitation_id: UUID) -> HttpResponse:
+    invitation = _invitation(me, invitation_id)
+    try:
+        invitation = services.revoke_invitation(by=me, invitation=invitation)
+    except services.RuleError as exc:
+        return _invitation_action(request, me, invitation, exc.message)
+    return _invitation_action(request, me, invitation, f"The invitation to {invitation.email} no longer works.")
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+@login_not_required
+def invitation_open(request: Request, token: str) -> HttpResponse:
+    """The link in the mail: check the token, keep the invitation in the session,
+    and move to a URL without the token."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        forget_invitation(request)
+        response = render(request, "relationships/invitation_invalid.html", status=404)
+    else:
+        remember_invitation(request, invitation.pk)
+        response = redirect("relationships:invitation_landing")
+    return _no_referrer(response)
+
+
+def _landing_invitation(request: Request) -> Invitation | None:
+    invitation_id = pending_invitation_id(request)
+    if invitation_id is None:
+        return None
+    return Invitation.objects.select_related("polycule", "invited_by").filter(pk=invitation_id).first()
+
+
+@require_safe
+@login_not_required
+def invitation_landing(request: Request) -> HttpResponse:
+    invitation = _landing_invitation(request)
+    if invitation is None:
+        return _no_referrer(render(request, "relationships/invitation_invalid.html", status=404))
+    return _no_referrer(_render_landing(request, invitation, MembershipForm(initial=_initial(request))))
+
+
+def _initial(request: Request) -> dict[str, str]:
+    return {"display_name": getattr(request.user, "name", "")}
+
+
+def _render_landing(
+    request: Request, invitation: Invitation, form: MembershipForm, error: str | None = None, status: int = 200
+) -> HttpResponse:
+    state = invitation.status
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "error": error or services.STATUS_MESSAGES.get(state),
+        "state": state,
+        "email_matches": request.user.is_authenticated
+        and services.email_matches(invitation=invitation, user=request.user),
+        "next": reverse("relationships:invitation_landing"),
+    }
+    return render(request, "relationships/invitation_landing.html", context, status=status)
+
+
+@require_POST
+def invitation_accept(request: Request) -> HttpResponse:
+    invitation = _landing_invitation(request)
+    if invitation is None:
+        return _no_referrer(render(request, "relationships/invitation_invalid.html", status=404))
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        return _no_referrer(_render_landing(request, invitation, form, status=422))
+    try:
+        membership = services.accept_invitation(invitation=invitation, user=request.user, **form.cleaned_data)
+    except services.RuleError as exc:
+        return _no_referrer(_render_landing(request, invitation, form, error=exc.message, status=409))
+    forget_invitation(request)
+    messages.success(request, f"Welcome to {membership.polycule.name}.")
+    return redirect("relationships:polycule_detail", membership.polycule.public_id)
