@@ -258,8 +258,8 @@ def _landing_invitation(request: Request) -> Invitation | None:
 def invitation_landing(request: Request) -> HttpResponse:
     invitation = _landing_invitation(request)
     if invitation is None:
-        return _no_referrer(render(request, "relationships/invitation_invalid.html", status=404))
-    return _no_referrer(_render_landing(request, invitation, MembershipForm(initial=_initial(request))))
+        return render(request, "relationships/invitation_invalid.html", status=404)
+    return _render_landing(request, invitation, MembershipForm(initial=_initial(request)))
 
 
 def _initial(request: Request) -> dict[str, str]:
@@ -286,14 +286,14 @@ def _render_landing(
 def invitation_accept(request: Request) -> HttpResponse:
     invitation = _landing_invitation(request)
     if invitation is None:
-        return _no_referrer(render(request, "relationships/invitation_invalid.html", status=404))
+        return render(request, "relationships/invitation_invalid.html", status=404)
     form = MembershipForm(request.POST)
     if not form.is_valid():
-        return _no_referrer(_render_landing(request, invitation, form, status=422))
+        return _render_landing(request, invitation, form, status=422)
     try:
         membership = services.accept_invitation(invitation=invitation, user=request.user, **form.cleaned_data)
     except services.RuleError as exc:
-        return _no_referrer(_render_landing(request, invitation, form, error=exc.message, status=409))
+        return _render_landing(request, invitation, form, error=exc.message, status=409)
     forget_invitation(request)
     messages.success(request, f"Welcome to {membership.polycule.name}.")
     return redirect("relationships:polycule_detail", membership.polycule.public_id)

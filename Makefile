@@ -1,0 +1,75 @@
+# The README's commands. `make run` and `make test` work on a fresh machine:
+# they install uv, the Python packages, axe-core and (for tests) Chromium first.
+SHELL := /bin/bash
+
+# uv from PATH, or the copy pip just installed (pyenv may not have rehashed its shims yet).
+# Recursive on purpose: re-evaluated in each recipe, after `install` has run.
+UV ?= $(shell command -v uv || echo "python3 -m uv")
+
+CHROMIUM := /usr/bin/chromium
+
+# `check --deploy` the way production runs: prod settings, a throwaway key made on the spot.
+DEPLOY_CHECK_ENV = DJANGO_SETTINGS_MODULE=config.settings.prod \
+	SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
+	ALLOWED_HOSTS=trellis.example \
+	EMAIL_URL=smtp://mail.example:587
+
+.PHONY: install run test lint check worker bench clean
+
+install:
+	@if ! command -v uv >/dev/null 2>&1 && ! python3 -m uv --version >/dev/null 2>&1; then \
+		echo "Installing uv from PyPI"; \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv || pip install --quiet uv; \
+		if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi; \
+	fi
+	$(UV) sync --frozen
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null 2>&1; then \
+			npm ci --no-audit --no-fund; \
+		else \
+			echo "npm not found: browser tests need node_modules/axe-core (npm ci)."; \
+		fi; \
+	fi
+
+run: install
+	$(UV) run python manage.py migrate
+	$(UV) run python manage.py demo
+	$(UV) run python manage.py runserver 127.0.0.1:8000
+
+test: install
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Chromium for the browser tests"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "The browser tests need $(CHROMIUM): sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy .
+
+check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run python manage.py makemigrations --check --dry-run
+	$(DEPLOY_CHECK_ENV) $(UV) run python manage.py check --deploy --fail-level WARNING
+
+# The database-backed task worker. Development settings run tasks at once and have no
+# queue, so this uses production settings unless DJANGO_SETTINGS_MODULE says otherwise.
+worker: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(UV) run python manage.py db_worker
+
+bench: install
+	@if [ -d tests/bench ]; then \
+		$(UV) run pytest -m bench; \
+	else \
+		echo "no benchmark yet"; \
+	fi
+
+clean:
+	rm -rf staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -path ./.git -prune \
+		-o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,124 @@
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core for accessibility,
+and a watch for Content Security Policy violations on every page."""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Phone first: the journeys run in a phone-sized window.
+    return {**browser_context_args, "viewport": {"width": 420, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def csp_violations(page: Page) -> Iterator[list[str]]:
+    """Collects CSP violations; the test fails if there are any (promise 6)."""
+    found: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", on_console)
+    yield found
+    assert not found, f"CSP violations: {found}"
+
+
+class Browser:
+    """A person at a browser: navigation helpers, axe checks and screenshots."""
+
+    def __init__(self, page: Page, base_url: str, name: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.name = re.sub(r"[^a-z0-9_-]+", "-", name.lower())
+        self.shots = 0
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def check(self, label: str) -> None:
+        """Screenshot the page and run axe-core on it: no violation allowed."""
+        self.shot(label)
+        assert_accessible(self.page, label)
+
+    def shot(self, label: str) -> Path:
+        self.shots += 1
+        folder = ARTIFACTS / self.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.shots:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+
+def assert_accessible(page: Page, label: str) -> None:
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern.
+    page.evaluate("source => { if (!window.axe) { (0, eval)(source); } }", AXE.read_text())
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    violations = [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in result["violations"]
+    ]
+    assert not violations, f"axe found problems on {label}: {violations}"
+
+
+@pytest.fixture
+def browse(page: Page, live_server: Any, csp_violations: list[str], request: pytest.FixtureRequest) -> Browser:
+    page.set_default_timeout(10_000)
+    return Browser(page, live_server.url, request.node.name)
+
+
+def open_as(browser: Any, live_server: Any, email: str, password: str, name: str) -> Browser:
+    """A second person in their own browser context (own cookies), signed in."""
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    person = Browser(page, live_server.url, name)
+    sign_in(person, email, password)
+    return person
+
+
+def sign_in(person: Browser, email: str, password: str) -> None:
+    person.go("/accounts/login/")
+    person.page.get_by_label("Email").fill(email)
+    person.page.get_by_label("Password:", exact=True).fill(password)
+    person.page.get_by_role("button", name="Sign In").click()

@@ -1,0 +1,92 @@
+"""Ana signs up, starts a polycule and invites Ben, who joins from the e-mail link."""
+
+import re
+from typing import Any
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from .conftest import Browser
+
+PASSWORD = "a long and happy password"
+
+
+def _link(pattern: str, to: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if to in m.to)
+    found = re.search(pattern, message.body)
+    assert found, message.body
+    return found.group(0)
+
+
+def _path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+def _sign_up_and_verify(person: Browser, email: str) -> None:
+    page = person.page
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
+    person.check("verification sent")
+    person.go(_path(_link(r"https?://\S+/accounts/confirm-email/\S+/", email)))
+    person.check("confirm e-mail")
+    page.get_by_role("button", name="Confirm").click()
+
+
+def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_server: Any) -> None:
+    ana = browse
+    page = ana.page
+    ana.go("/")
+    ana.check("landing")
+    page.get_by_role("link", name="Create an account").first.click()
+    ana.check("sign up")
+    _sign_up_and_verify(ana, "ana@example.com")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your polycules")
+    ana.check("no polycule yet")
+    page.get_by_role("link", name="Start a polycule").click()
+    page.get_by_label("Name of the polycule").fill("Sunday Garden")
+    page.get_by_label("Your name here").fill("Ana")
+    ana.check("start a polycule")
+    page.get_by_role("button", name="Create it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sunday Garden")
+    ana.check("polycule home")
+
+    page.get_by_role("link", name="Invite a partner").click()
+    page.get_by_label("Their e-mail address").fill("ben@example.com")
+    page.get_by_label("A personal note (optional)").fill("Come and join us, love.")
+    ana.check("invite")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("ben@example.com").first).to_be_visible()
+    ana.check("invitation waiting")
+
+    invitation = next(m for m in mail.outbox if "ben@example.com" in m.to)
+    assert "Come and join us, love." in invitation.body
+    assert invitation.alternatives and "text/html" in invitation.alternatives[0][1]
+    link = _link(r"https?://\S+/invitations/\S+/", "ben@example.com")
+
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    ben = Browser(context.new_page(), live_server.url, "ben-joins")
+    ben_page = ben.page
+    ben.go(_path(link))
+    assert "/invitations/" not in ben_page.url  # the token leaves the address bar at once
+    expect(ben_page.get_by_role("heading", level=1)).to_have_text("Ana invites you to Sunday Garden")
+    ben.check("invitation landing signed out")
+    ben_page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    _sign_up_and_verify(ben, "ben@example.com")
+
+    expect(ben_page.get_by_role("heading", level=1)).to_have_text("Ana invites you to Sunday Garden")
+    ben_page.get_by_label("Your name here").fill("Ben")
+    ben_page.get_by_label("Your pronouns (optional)").fill("he/him")
+    ben.check("accept invitation")
+    ben_page.get_by_role("button", name="Join Sunday Garden").click()
+    expect(ben_page.get_by_role("heading", level=1)).to_have_text("Sunday Garden")
+    expect(ben_page.locator("#members")).to_contain_text("Ana")
+    ben.check("ben sees the members")
+    context.close()
+
+    page.reload()
+    expect(page.get_by_text("Ben joined")).to_be_visible()
+    ana.check("ana sees that ben joined")
