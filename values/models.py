@@ -1,0 +1,335 @@
+"""Values, agreements and boundaries: one engine for three kinds of item.
+
+Versions, acknowledgments, consents, proposal revisions, responses and
+reaffirmations are append-only: rows are added, never changed (enforced by the
+database on PostgreSQL, see migration 0002). What is "current" is derived.
+"""
+
+import uuid
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from relationships.models import Membership, Polycule
+
+TITLE_MAX = 120
+TEXT_MAX = 4000
+WHY_MAX = 2000
+NOTE_MAX = 1000
+
+
+class Kind(models.TextChoices):
+    VALUE = "value", "Value"
+    AGREEMENT = "agreement", "Agreement"
+    BOUNDARY = "boundary", "Boundary"
+
+
+class Category(models.TextChoices):
+    COMMUNICATION = "communication", "Communication"
+    TIME = "time", "Time and attention"
+    FAMILY = "family", "Children and family"
+    HOME = "home", "Home and nights"
+    HEALTH = "health", "Sexual health"
+    NEW_PARTNERS = "new_partners", "New partners"
+    PRIVACY = "privacy", "Privacy and disclosure"
+    OTHER = "other", "Other"
+
+
+class ItemQuerySet(models.QuerySet["Item"]):
+    def visible_to(self, membership: Membership) -> "ItemQuerySet":
+        """Items this member may know exist: every query for items starts here."""
+        in_audience = ItemAudience.objects.filter(item=OuterRef("pk"), membership=membership)
+        return self.filter(polycule_id=membership.polycule_id).filter(
+            Q(everyone=True) | Q(owner=membership) | Exists(in_audience)
+        )
+
+    def visible_to_any(self, memberships: "models.QuerySet[Membership] | list[Membership]") -> "ItemQuerySet":
+        """Items visible through any of these memberships (one person's, across polycules)."""
+        ids = [m.pk for m in memberships]
+        in_audience = ItemAudience.objects.filter(item=OuterRef("pk"), membership_id__in=ids)
+        return self.filter(polycule__memberships__in=ids).filter(
+            Q(everyone=True) | Q(owner_id__in=ids) | Exists(in_audience)
+        )
+
+    def adopted(self) -> "ItemQuerySet":
+        return self.filter(current_version__isnull=False)
+
+    def live(self) -> "ItemQuerySet":
+        return self.adopted().filter(retired_at__isnull=True)
+
+
+class Item(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    category = models.CharField(max_length=24, choices=Category.choices, default=Category.OTHER)
+    # A boundary belongs to one member; values and agreements to their audience.
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="boundaries")
+    everyone = models.BooleanField(default=True, help_text="The whole polycule, now and later, can see it.")
+    review_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="items_created")
+    created_at = models.DateTimeField(default=timezone.now)
+    # The newest adopted version; None while a new item is only proposed.
+    current_version = models.OneToOneField(
+        "Version", on_delete=models.PROTECT, null=True, blank=True, related_name="current_of"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[ItemQuerySet] = ItemQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(kind=Kind.BOUNDARY, owner__isnull=False) | (~Q(kind=Kind.BOUNDARY) & Q(owner__isnull=True)),
+                name="item_only_boundaries_have_an_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_every_days__isnull=True) | Q(review_every_days__gte=1),
+                name="item_review_interval_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.current_version.title if self.current_version else "(proposed)"
+
+    @property
+    def is_boundary(self) -> bool:
+        return self.kind == Kind.BOUNDARY
+
+
+class ItemAudience(models.Model):
+    """A member chosen to see an item whose audience is not the whole polycule."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="audience_links")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="audience_links")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["item", "membership"], name="item_audience_once_per_member")
+        ]
+
+
+class Version(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX)
+    text = models.TextField(max_length=TEXT_MAX)
+    why = models.TextField(max_length=WHY_MAX, blank=True)
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="versions_written")
+    created_at = models.DateTimeField(default=timezone.now)
+    # The proposal whose adoption made this version, for values and agreements.
+    proposal = models.OneToOneField(
+        "Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="adopted_version"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["item", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["item", "number"], name="version_number_unique_per_item"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} {self.title}"
+
+
+class Acknowledgment(models.Model):
+    """An audience member's answer to one version of someone's boundary."""
+
+    class Answer(models.TextChoices):
+        UNDERSTOOD = "understood", "Understood"
+        TALK = "talk", "I'd like to talk about this"
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="acknowledgments")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="acknowledgments")
+    answer = models.CharField(max_length=16, choices=Answer.choices)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "member"], name="acknowledgment_once_per_version")
+        ]
+
+
+class Consent(models.Model):
+    """A member's consent to one version of a value or agreement."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="consents")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="consents")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "member"], name="consent_once_per_version")
+        ]
+
+
+class Proposal(models.Model):
+    class Change(models.TextChoices):
+        CREATE = "create", "New"
+        REVISE = "revise", "Change"
+        RETIRE = "retire", "Retire"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ADOPTED = "adopted", "Adopted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="proposals")
+    change = models.CharField(max_length=16, choices=Change.choices)
+    proposer = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="proposals")
+    # The version this proposal was written against (None for a new item).
+    base_version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals_against"
+    )
+    revision = models.OneToOneField(
+        "ProposalRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="current_of"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status="open", change="create"),
+                name="proposal_one_open_creation_per_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} proposal"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ProposalRevision(models.Model):
+    """The words of a proposal; amending adds a revision, which needs fresh responses."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX)
+    text = models.TextField(max_length=TEXT_MAX)
+    why = models.TextField(max_length=WHY_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["proposal", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="proposal_revision_number_unique"),
+        ]
+
+
+class Response(models.Model):
+    """One answer to one revision; a changed answer is a newer row, the latest counts."""
+
+    class Answer(models.TextChoices):
+        CONSENT = "consent", "I consent"
+        STAND_ASIDE = "stand_aside", "I stand aside"
+        OBJECT = "object", "I object"
+
+    revision = models.ForeignKey(ProposalRevision, on_delete=models.CASCADE, related_name="responses")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="responses")
+    answer = models.CharField(max_length=16, choices=Answer.choices)
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=~Q(answer="object") | ~Q(note=""), name="response_objection_has_a_note"),
+        ]
+
+
+class Nudge(models.Model):
+    """The proposer's reminder to those who have not answered yet."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="nudges")
+    by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="nudges_sent")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Suggestion(models.Model):
+    """Someone's suggested change to another member's boundary."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        TAKEN = "taken", "Taken"
+        DECLINED = "declined", "Declined"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="suggestions")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="suggestions")
+    base_version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="suggestions")
+    text = models.TextField(max_length=TEXT_MAX)
+    why = models.TextField(max_length=WHY_MAX)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    reply = models.TextField(max_length=NOTE_MAX, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reply=""), name="suggestion_decline_has_a_note"
+            ),
+        ]
+
+
+class Reaffirmation(models.Model):
+    """ "Still holds for me": a date, without a new version."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="reaffirmations")
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="reaffirmations")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+
+class Event(models.Model):
+    """One line of a polycule's timeline about an item. Members joining and
+    leaving come from their memberships (see values.timeline)."""
+
+    class Kind(models.TextChoices):
+        ITEM_CREATED = "item_created", "set"
+        VERSION_ADOPTED = "version_adopted", "changed"
+        PROPOSAL_OPENED = "proposal_opened", "proposed"
+        PROPOSAL_AMENDED = "proposal_amended", "amended a proposal"
+        PROPOSAL_ADOPTED = "proposal_adopted", "adopted"
+        PROPOSAL_WITHDRAWN = "proposal_withdrawn", "withdrew a proposal"
+        ACKNOWLEDGED = "acknowledged", "answered"
+        CONSENTED = "consented", "consented"
+        REAFFIRMED = "reaffirmed", "reaffirmed"
+        SUGGESTED = "suggested", "suggested a change"
+        SUGGESTION_DECLINED = "suggestion_declined", "declined a suggestion"
+        ITEM_RETIRED = "item_retired", "retired"
+
+    polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, related_name="events")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["polycule", "-created_at"], name="event_polycule_recent"),
+        ]
