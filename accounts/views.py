@@ -15,11 +15,11 @@ security_log = logging.getLogger("trellis.security")
 
 @require_http_methods(["GET", "POST"])
 def account_settings(request: Request) -> HttpResponse:
-    form = NameForm(request.POST or None, instance=request.user)
+    form = NameForm(request.POST if request.method == "POST" else None, instance=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, "Saved.")
-        return redirect("account_settings")
+        return redirect("accounts:settings")
     status = 422 if form.errors else 200
     return render(request, "accounts/settings.html", {"form": form}, status=status)
 

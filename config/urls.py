@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("relationships.urls")),
+    path("", include("values.urls")),
 ]
 
 handler404 = "accounts.views.not_found"

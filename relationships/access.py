@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from .models import Membership
 
+
 def active_membership(user: Any, polycule_id: UUID) -> Membership:
     """The signed-in person's active membership of that polycule, or 404.
 

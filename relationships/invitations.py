@@ -2,12 +2,17 @@
 session key that carries an invitee through sign-up and sign-in."""
 
 import hashlib
+import logging
+import re
 import secrets
 
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 _SESSION_KEY = "trellis_pending_invitation"
+_TOKEN_IN_PATH = re.compile(r"/invitations/[^/\s]+")
+# Django writes the path of refused or failed requests (and runserver of every request) to these loggers.
+PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 
 
 def new_salt() -> str:
@@ -34,3 +39,17 @@ def pending_invitation_id(request: HttpRequest) -> int | None:
 
 def forget_invitation(request: HttpRequest) -> None:
     request.session.pop(_SESSION_KEY, None)
+
+
+class RedactTokens(logging.Filter):
+    """Keeps invitation tokens out of the logs (promise 15): a link copied in part,
+    posted to, or met by a database outage would otherwise be logged with its path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN_IN_PATH.sub("/invitations/…", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_PATH.sub("/invitations/…", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True

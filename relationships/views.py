@@ -3,13 +3,14 @@ from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request
 
@@ -26,7 +27,7 @@ RECENT_DAYS = 30
 @login_not_required
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("relationships:polycule_list")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "relationships/landing.html")
 
 
@@ -40,7 +41,9 @@ def polycule_list(request: Request) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def polycule_create(request: Request) -> HttpResponse:
-    form = PolyculeCreateForm(request.POST or None, initial={"display_name": request.user.name})
+    form = PolyculeCreateForm(
+        request.POST if request.method == "POST" else None, initial={"display_name": request.user.name}
+    )
     if form.is_valid():
         membership = services.create_polycule(user=request.user, **form.cleaned_data)
         messages.success(request, f"{membership.polycule.name} is ready. Invite your partners when you are.")
@@ -76,7 +79,7 @@ def polycule_detail(request: Request, me: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required
 def polycule_rename(request: Request, me: Membership) -> HttpResponse:
-    form = PolyculeForm(request.POST or None, instance=me.polycule)
+    form = PolyculeForm(request.POST if request.method == "POST" else None, instance=me.polycule)
     if not me.is_steward:
         return _refuse(request, me, "Only a steward of this polycule can rename it.")
     if form.is_valid():
@@ -98,7 +101,7 @@ def _refuse(request: Request, me: Membership, message: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_required
 def membership_edit(request: Request, me: Membership) -> HttpResponse:
-    form = MembershipForm(request.POST or None, instance=me)
+    form = MembershipForm(request.POST if request.method == "POST" else None, instance=me)
     if form.is_valid():
         services.update_membership(membership=me, **form.cleaned_data)
         messages.success(request, "Saved. This is how the others here will see you.")
@@ -134,18 +137,21 @@ def member_role(request: Request, me: Membership, member_id: UUID) -> HttpRespon
     member = _member(me, member_id)
     form = RoleForm(request.POST)
     error = None
+    status = 200
     if not form.is_valid():
-        error = "Choose steward or member."
+        error, status = "Choose steward or member.", 422
+        if not request.htmx:
+            return render(request, "relationships/refused.html", {"me": me, "message": error}, status=status)
     else:
         try:
             member = services.set_role(by=me, member=member, role=Membership.Role(form.cleaned_data["role"]))
         except services.NotAllowed as exc:
             return _refuse(request, me, exc.message)
         except services.RuleError as exc:
-            error = exc.message
+            error, status = exc.message, 409
     if request.htmx:
         context = {**_detail_context(me), "member": member, "row_error": error}
-        return render(request, "relationships/polycule_detail.html#member-row", context, status=409 if error else 200)
+        return render(request, "relationships/polycule_detail.html#member-row", context, status=status)
     if error:
         messages.error(request, error)
     else:
@@ -175,7 +181,7 @@ def member_remove(request: Request, me: Membership, member_id: UUID) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @member_required
 def invitation_create(request: Request, me: Membership) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         if not ratelimit.consume(request, action="invite_member", user=request.user):
             form.add_error(None, "You have sent many invitations in a short time. Please wait an hour and try again.")
@@ -296,4 +302,4 @@ def invitation_accept(request: Request) -> HttpResponse:
         return _render_landing(request, invitation, form, error=exc.message, status=409)
     forget_invitation(request)
     messages.success(request, f"Welcome to {membership.polycule.name}.")
-    return redirect("relationships:polycule_detail", membership.polycule.public_id)
+    return redirect(settings.WELCOME_URL_NAME, membership.polycule.public_id)

@@ -19,7 +19,8 @@ OUTSIDER = "outsider"  # a member of another polycule
 FORMER = "former"  # left this polycule
 MEMBER = "member"
 STEWARD = "steward"
-PERSONAS = (SIGNED_OUT, OUTSIDER, FORMER, MEMBER, STEWARD)
+OUTSIDE_AUDIENCE = "outside_audience"  # a member not among the people an item is shared with
+PERSONAS = (SIGNED_OUT, OUTSIDER, FORMER, OUTSIDE_AUDIENCE, MEMBER, STEWARD)
 
 
 @dataclass
@@ -40,6 +41,7 @@ class World:
         return {
             OUTSIDER: self.outsider,
             FORMER: self.former,
+            OUTSIDE_AUDIENCE: self.target,
             MEMBER: self.member,
             STEWARD: self.steward,
         }.get(name)
@@ -77,17 +79,17 @@ class Route:
     steward: int = 200
     # Most queries a signed-in member's request may make, whatever the amount of data.
     queries: int = 20
-    # Extra personas that get 404 (e.g. someone outside an item's audience).
-    denied: tuple[str, ...] = ()
+    # Items shared with some: everyone else in the polycule gets 404 too.
+    private: bool = False
 
     @property
     def id(self) -> str:
         return f"{self.name}:{self.method}"
 
     def expected(self, persona: str) -> int:
-        if persona in {OUTSIDER, FORMER, *self.denied}:
+        if persona in {OUTSIDER, FORMER} or (persona == OUTSIDE_AUDIENCE and self.private):
             return 404
-        return {MEMBER: self.member, STEWARD: self.steward}[persona]
+        return {MEMBER: self.member, STEWARD: self.steward, OUTSIDE_AUDIENCE: self.member}[persona]
 
 
 def polycule(world: World) -> dict[str, Any]:

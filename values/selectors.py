@@ -79,8 +79,10 @@ def item_list(membership: Membership, filters: ItemFilters) -> list[Item]:
         items = items.filter(Q(owner__public_id=filters.person) | Q(versions__author__public_id=filters.person))
         items = items.distinct()
     result = list(with_state(items, membership).order_by("kind", "current_version__title"))
+    for item in result:
+        item.owes = owes(item, membership)  # type: ignore[attr-defined]
     if filters.needs_me:
-        result = [i for i in result if owes(i, membership)]
+        result = [i for i in result if i.owes]  # type: ignore[attr-defined]
     if filters.due:
         result = [i for i in result if is_due(i)]
     return result
@@ -149,4 +151,9 @@ def newcomer_items(membership: Membership) -> list[Item]:
             ItemAudience.objects.filter(item=OuterRef("pk"), membership=membership, added_at__gt=OuterRef("created_at"))
         )
     )
-    return [i for i in items.order_by("kind", "current_version__title") if owes(i, membership)]
+    result = []
+    for item in items.order_by("kind", "current_version__title"):
+        item.owes = owes(item, membership)  # type: ignore[attr-defined]
+        if item.owes:  # type: ignore[attr-defined]
+            result.append(item)
+    return result

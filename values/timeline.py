@@ -75,16 +75,20 @@ def _rows(
         events = events.filter(actor=person)
     if item:
         events = events.filter(item=item)
-    rows = events.annotate(
-        at=F("created_at"),
-        actor_ref=F("actor_id"),
-        item_ref=F("item_id"),
-        version_ref=F("version_id"),
-        proposal_ref=F("proposal_id"),
-    ).values(*_COLUMNS)
+    rows = (
+        events.order_by()
+        .annotate(
+            at=F("created_at"),
+            actor_ref=F("actor_id"),
+            item_ref=F("item_id"),
+            version_ref=F("version_id"),
+            proposal_ref=F("proposal_id"),
+        )
+        .values(*_COLUMNS)
+    )
     if item or (kinds and group != "members"):
         return rows.order_by("-at")
-    members = Membership.objects.filter(polycule_id=membership.polycule_id)
+    members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
     if person:
         members = members.filter(pk=person.pk)
     joins = members.annotate(

@@ -111,7 +111,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "relationships:polycule_list"
+LOGIN_REDIRECT_URL = "values:dashboard"
+# Where a newcomer lands after accepting an invitation (given its polycule_id).
+WELCOME_URL_NAME = "values:onboarding"
 
 # Sessions: idle limit through SESSION_COOKIE_AGE renewed on every request,
 # absolute limit through accounts.middleware.SessionLimitsMiddleware.

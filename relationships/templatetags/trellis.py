@@ -20,5 +20,13 @@ def when(value: datetime | None) -> SafeString | str:
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
         date_format(local, "DATETIME_FORMAT"),
-        naturaltime(value),
+        _roughly(naturaltime(value)),
     )
+
+
+def _roughly(phrase: str) -> str:
+    """ "3 months, 4 weeks ago" reads better as "3 months ago"."""
+    head, sep, tail = phrase.partition(", ")
+    if not sep:
+        return phrase
+    return head + (" ago" if tail.endswith("ago") else " from now")

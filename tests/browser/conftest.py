@@ -121,4 +121,4 @@ def sign_in(person: Browser, email: str, password: str) -> None:
     person.go("/accounts/login/")
     person.page.get_by_label("Email").fill(email)
     person.page.get_by_label("Password:", exact=True).fill(password)
-    person.page.get_by_role("button", name="Sign In").click()
+    person.page.get_by_role("button", name="Sign In", exact=True).click()

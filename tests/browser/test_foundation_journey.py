@@ -44,9 +44,9 @@ def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_serve
     ana.check("sign up")
     _sign_up_and_verify(ana, "ana@example.com")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your polycules")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello")
     ana.check("no polycule yet")
-    page.get_by_role("link", name="Start a polycule").click()
+    page.get_by_role("main").get_by_role("link", name="Start a polycule").click()
     page.get_by_label("Name of the polycule").fill("Sunday Garden")
     page.get_by_label("Your name here").fill("Ana")
     ana.check("start a polycule")
@@ -64,7 +64,8 @@ def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_serve
 
     invitation = next(m for m in mail.outbox if "ben@example.com" in m.to)
     assert "Come and join us, love." in invitation.body
-    assert invitation.alternatives and "text/html" in invitation.alternatives[0][1]
+    assert invitation.alternatives
+    assert "text/html" in invitation.alternatives[0][1]
     link = _link(r"https?://\S+/invitations/\S+/", "ben@example.com")
 
     context = browser.new_context(viewport={"width": 420, "height": 900})
@@ -82,6 +83,9 @@ def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_serve
     ben_page.get_by_label("Your pronouns (optional)").fill("he/him")
     ben.check("accept invitation")
     ben_page.get_by_role("button", name="Join Sunday Garden").click()
+    expect(ben_page.get_by_role("heading", level=1)).to_have_text("Welcome to Sunday Garden, Ben")
+    ben.check("welcome")
+    ben_page.get_by_role("link", name="meet the others").click()
     expect(ben_page.get_by_role("heading", level=1)).to_have_text("Sunday Garden")
     expect(ben_page.locator("#members")).to_contain_text("Ana")
     ben.check("ben sees the members")

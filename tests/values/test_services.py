@@ -183,7 +183,9 @@ def test_a_proposal_against_an_old_version_is_refused(ana: Membership, ben: Memb
     item = value(ana, ben)
     services.propose_change(proposer=ben, item=item, base_number=1, title="t", text="v2", why="w")
     with pytest.raises(Stale):
-        services.propose_change(proposer=ana, item=Item.objects.get(pk=item.pk), base_number=0, title="t", text="x", why="w")
+        services.propose_change(
+            proposer=ana, item=Item.objects.get(pk=item.pk), base_number=0, title="t", text="x", why="w"
+        )
 
 
 def test_retiring_a_value_is_a_proposal(ana: Membership, ben: Membership) -> None:

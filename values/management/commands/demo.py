@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from relationships.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+from relationships.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_POLYCULE, seed_people
+from values.demo import seed_values
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (ana, ben, cy @example.com) in one polycule. Safe to run twice."
+    help = "Create the demo accounts (ana, ben, cy @example.com) in one polycule, with its items. Safe to run twice."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -18,9 +19,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: this looks like production. Use --force to add demo accounts anyway.")
         with transaction.atomic():
-            seed_people()
+            seed_values(seed_people())
             if dry_run:
                 transaction.set_rollback(True)
         accounts = ", ".join(email for email, _, _ in DEMO_PEOPLE)
         verb = "Would create" if dry_run else "Demo data ready"
-        self.stdout.write(f"{verb}: {accounts} (password {DEMO_PASSWORD}) in 'Demo polycule'.")
+        self.stdout.write(f"{verb}: {accounts} (password {DEMO_PASSWORD}) in '{DEMO_POLYCULE}'.")

@@ -1,0 +1,354 @@
+"""Promises 7-11, where allauth provides them, through the test client."""
+
+import time
+from types import SimpleNamespace
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.adapters import MFAAdapter
+from accounts.models import User
+from tests.factories import PASSWORD, StewardFactory, UserFactory
+
+LOGIN = reverse("account_login")
+NEW_PASSWORD = "a long and happy password"
+
+
+def _sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+    return client.post(LOGIN, {"login": email, "password": password}, **extra)
+
+
+def _signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def _signed_in_client(user: User) -> Client:
+    """Signed in through the form, as a person would be, so the sign-in counts as fresh."""
+    client = Client()
+    response = _sign_in(client, user.email)
+    assert response.status_code == 302, response.content[:300]
+    return client
+
+
+def _reauthenticate(client: Client) -> None:
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, response.content[:300]
+
+
+def _templates(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.name for t in response.templates]
+
+
+# Promise 7: verified e-mail; no telling who has an account
+
+
+def test_an_unverified_address_cannot_sign_in(db, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory(verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    client = Client()
+    response = _sign_in(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert not _signed_in(client)
+    assert client.get(reverse("relationships:polycule_list"))["Location"].startswith(LOGIN)
+    assert [m.to for m in mailoutbox] == [[user.email]]
+
+
+def test_a_verified_address_signs_in(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    response = _sign_in(client, user.email)
+    assert response.status_code == 302
+    assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
+    assert _signed_in(client)
+
+
+def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(user) -> None:  # type: ignore[no-untyped-def]
+    wrong = _sign_in(Client(), user.email, "not the password")
+    unknown = _sign_in(Client(), "nobody@example.com", "not the password")
+    assert wrong.status_code == unknown.status_code == 200
+    assert _templates(wrong) == _templates(unknown)
+    assert "not correct" in wrong.content.decode()
+    assert "not correct" in unknown.content.decode()
+
+
+def _sign_up(email: str):  # type: ignore[no-untyped-def]
+    return Client().post(
+        reverse("account_signup"), {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
+    )
+
+
+def test_sign_up_answers_the_same_for_known_and_unknown_addresses(user, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    known = _sign_up(user.email)
+    unknown = _sign_up("newcomer@example.com")
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain == unknown.redirect_chain
+    assert _templates(known) == _templates(unknown)
+    assert User.objects.filter(email=user.email).count() == 1
+    # Each address gets a mail: the owner of the known one learns someone tried.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([user.email, "newcomer@example.com"])
+
+
+def _reset(email: str):  # type: ignore[no-untyped-def]
+    return Client().post(reverse("account_reset_password"), {"email": email}, follow=True)
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(user) -> None:  # type: ignore[no-untyped-def]
+    known = _reset(user.email)
+    unknown = _reset("nobody@example.com")
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain == unknown.redirect_chain == [(reverse("account_reset_password_done"), 302)]
+    assert _templates(known) == _templates(unknown)
+
+
+# Promise 8: throttled per account, from wherever the attempts come
+
+
+def test_failed_sign_ins_are_throttled_per_account_across_addresses(user) -> None:  # type: ignore[no-untyped-def]
+    for n in range(5):
+        response = _sign_in(Client(), user.email, "wrong password", REMOTE_ADDR=f"10.0.0.{n + 1}")
+        assert response.status_code == 200
+    client = Client()
+    refused = _sign_in(client, user.email, REMOTE_ADDR="10.0.1.1")
+    assert not _signed_in(client)
+    assert "Too many failed login attempts" in refused.content.decode()
+
+
+def test_throttling_one_account_leaves_others_alone(user) -> None:  # type: ignore[no-untyped-def]
+    other = UserFactory()
+    for n in range(5):
+        _sign_in(Client(), user.email, "wrong password", REMOTE_ADDR=f"10.0.0.{n + 1}")
+    client = Client()
+    assert _sign_in(client, other.email, REMOTE_ADDR="10.0.1.1").status_code == 302
+    assert _signed_in(client)
+
+
+# Promise 9: MFA secrets encrypted, codes single use
+
+
+def test_the_totp_secret_is_stored_encrypted(user) -> None:  # type: ignore[no-untyped-def]
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data
+    assert secret not in str(stored)
+    assert secret.lower() not in str(stored).lower()
+    assert MFAAdapter().decrypt(stored["secret"]) == secret
+
+
+def test_the_totp_secret_is_encrypted_when_set_up_through_the_page(user) -> None:  # type: ignore[no-untyped-def]
+    client = _signed_in_client(user)
+    _reauthenticate(client)
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302, response.content[:2000]
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data
+    assert secret not in str(stored)
+    assert MFAAdapter().decrypt(stored["secret"]) == secret
+
+
+def test_a_totp_code_works_once(user) -> None:  # type: ignore[no-untyped-def]
+    secret = generate_totp_secret()
+    totp = TOTP.activate(user, secret)
+    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    assert totp.validate_code(code)
+    assert not totp.validate_code(code)
+
+
+def test_recovery_codes_are_single_use_and_their_seed_is_encrypted(user) -> None:  # type: ignore[no-untyped-def]
+    codes = RecoveryCodes.activate(user)
+    first, second, *_ = codes.generate_codes()
+    seed = codes.instance.data["seed"]
+    assert seed.startswith("fernet:")
+    fresh = RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk))
+    assert fresh.validate_code(first)
+    assert not RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk)).validate_code(first)
+    assert RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk)).validate_code(second)
+    assert first not in RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk)).get_unused_codes()
+
+
+# Promise 10: sessions
+
+
+def test_signing_in_gives_a_new_session_key(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    session = client.session
+    session["before"] = "sign-in"
+    session.save()
+    before = session.session_key
+    assert _sign_in(client, user.email).status_code == 302
+    assert client.session.session_key != before
+    assert _signed_in(client)
+
+
+def test_changing_the_password_ends_other_sessions_but_keeps_this_one(user) -> None:  # type: ignore[no-untyped-def]
+    here = _signed_in_client(user)
+    elsewhere = _signed_in_client(user)
+    response = here.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    home = reverse("relationships:polycule_list")
+    assert here.get(home).status_code == 200
+    assert elsewhere.get(home)["Location"].startswith(LOGIN)
+
+
+@override_settings(SESSION_ABSOLUTE_SECONDS=60)
+def test_a_session_ends_after_its_absolute_limit_however_active(user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    clock = SimpleNamespace(now=time.time())
+    monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: clock.now))
+    client = Client()
+    client.force_login(user)
+    home = reverse("relationships:polycule_list")
+    for _ in range(5):
+        assert client.get(home).status_code == 200
+        clock.now += 10
+    clock.now += 11
+    response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert not _signed_in(client)
+
+
+def test_the_idle_limit_is_renewed_by_every_request(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("relationships:polycule_list"))
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 60 * 60 * 24 * 7
+
+
+def test_the_sessions_page_lists_this_session(user) -> None:  # type: ignore[no-untyped-def]
+    client = _signed_in_client(user)
+    page = client.get(reverse("usersessions_list"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "127.0.0.1" in text
+    assert "Current" in text
+    assert UserSession.objects.filter(user=user).count() == 1
+
+
+def test_a_member_can_end_their_other_sessions(user) -> None:  # type: ignore[no-untyped-def]
+    here = _signed_in_client(user)
+    elsewhere = _signed_in_client(user)
+    assert here.post(reverse("usersessions_list")).status_code == 302
+    home = reverse("relationships:polycule_list")
+    assert here.get(home).status_code == 200
+    assert elsewhere.get(home)["Location"].startswith(LOGIN)
+
+
+# Promise 11: re-authentication before sensitive changes
+
+
+def _asks_to_reauthenticate(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+@pytest.fixture
+def stale_steward(db):  # type: ignore[no-untyped-def]
+    """A steward whose sign-in is not fresh (force_login records no authentication)."""
+    steward = StewardFactory()
+    client = Client()
+    client.force_login(steward.user)
+    return steward, client
+
+
+def test_leaving_a_polycule_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
+    steward, client = stale_steward
+    url = reverse("relationships:polycule_leave", args=[steward.polycule.public_id])
+    assert _asks_to_reauthenticate(client.get(url))
+    assert _asks_to_reauthenticate(client.post(url))
+    steward.refresh_from_db()
+    assert steward.is_active
+
+
+def test_changing_the_email_address_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
+    _, client = stale_steward
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
+    assert _asks_to_reauthenticate(response)
+    assert not EmailAddress.objects.filter(email="new@example.com").exists()
+
+
+def test_changing_mfa_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
+    _, client = stale_steward
+    assert _asks_to_reauthenticate(client.get(reverse("mfa_activate_totp")))
+
+
+def test_reauthenticating_with_the_password_lets_the_person_leave(stale_steward) -> None:  # type: ignore[no-untyped-def]
+    steward, client = stale_steward
+    url = reverse("relationships:polycule_leave", args=[steward.polycule.public_id])
+    response = client.post(f"{reverse('account_reauthenticate')}?next={url}", {"password": PASSWORD, "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    steward.refresh_from_db()
+    assert not steward.is_active
+
+
+# The settings page and signing out
+
+
+def test_the_settings_page_saves_the_name(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    response = client.post(reverse("accounts:settings"), {"name": "Ana Lou"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:settings")
+    user.refresh_from_db()
+    assert user.name == "Ana Lou"
+    assert "Saved." in client.get(response["Location"]).content.decode()
+
+
+def test_the_settings_page_refuses_a_name_too_long(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    before = user.name
+    response = client.post(reverse("accounts:settings"), {"name": "x" * 200})
+    assert response.status_code == 422
+    assert 'id="id_name_error"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.name == before
+
+
+def test_the_settings_page_never_takes_other_fields_from_the_request(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    email = user.email
+    client.post(reverse("accounts:settings"), {"name": "Ana", "email": "evil@example.com", "is_superuser": "on"})
+    user.refresh_from_db()
+    assert user.email == email
+    assert not user.is_superuser
+    assert not user.is_staff
+
+
+def test_signing_out_clears_site_data(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert not _signed_in(client)
+
+
+def test_the_sign_out_page_itself_signs_nobody_out(user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("account_logout"))
+    assert "Clear-Site-Data" not in response
+    assert _signed_in(client)

@@ -1,0 +1,225 @@
+"""Demo values, boundaries and agreements with a history, set months apart."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from relationships.models import Membership
+
+from .models import (
+    Acknowledgment,
+    Category,
+    Consent,
+    Event,
+    Item,
+    ItemAudience,
+    Kind,
+    Proposal,
+    ProposalRevision,
+    Response,
+    Version,
+)
+
+WEEKNIGHT_SLEEPOVERS = "Weeknight sleepovers"
+
+
+def _ago(days: int) -> datetime:
+    return timezone.now() - timedelta(days=days)
+
+
+def _item(
+    author: Membership,
+    kind: Kind,
+    category: Category,
+    versions: list[tuple[int, str, str, str]],
+    *,
+    owner: Membership | None = None,
+    audience: list[Membership] | None = None,
+    review: int | None = None,
+) -> Item:
+    """versions: (days ago, title, text, why), oldest first."""
+    first = versions[0][0]
+    item = Item.objects.create(
+        polycule=author.polycule,
+        kind=kind,
+        category=category,
+        owner=owner,
+        everyone=audience is None,
+        review_every_days=review,
+        created_by=author,
+        created_at=_ago(first),
+    )
+    for member in audience or []:
+        ItemAudience.objects.create(item=item, membership=member, added_at=_ago(first))
+    for number, (days, title, text, why) in enumerate(versions, start=1):
+        version = Version.objects.create(
+            item=item, number=number, title=title, text=text, why=why, author=author, created_at=_ago(days)
+        )
+        kind_of_event = Event.Kind.ITEM_CREATED if number == 1 else Event.Kind.VERSION_ADOPTED
+        Event.objects.create(
+            polycule=item.polycule, kind=kind_of_event, actor=author, item=item, version=version, created_at=_ago(days)
+        )
+    item.current_version = version
+    item.save(update_fields=["current_version"])
+    return item
+
+
+def _consent_all(item: Item, members: list[Membership], days: int) -> None:
+    assert item.current_version is not None
+    for member in members:
+        Consent.objects.create(version=item.current_version, member=member, created_at=_ago(days))
+
+
+def _ack(item: Item, member: Membership, days: int, note: str = "") -> None:
+    assert item.current_version is not None
+    Acknowledgment.objects.create(
+        version=item.current_version,
+        member=member,
+        answer=Acknowledgment.Answer.UNDERSTOOD,
+        note=note,
+        created_at=_ago(days),
+    )
+    Event.objects.create(
+        polycule=item.polycule,
+        kind=Event.Kind.ACKNOWLEDGED,
+        actor=member,
+        item=item,
+        version=item.current_version,
+        created_at=_ago(days),
+    )
+
+
+@transaction.atomic
+def seed_values(people: dict[str, Membership]) -> bool:
+    """Adds the demo items once; returns False when they were already there."""
+    ana, ben, cy = people["Ana"], people["Ben"], people["Cy"]
+    if Item.objects.filter(polycule=ana.polycule).exists():
+        return False
+    everyone = [ana, ben, cy]
+    # Ana and Ben have been together for years; Cy joined later.
+    Membership.objects.filter(pk__in=[ana.pk, ben.pk]).update(joined_at=_ago(400))
+    Membership.objects.filter(pk=cy.pk).update(joined_at=_ago(200))
+
+    kids = _item(
+        ana,
+        Kind.VALUE,
+        Category.FAMILY,
+        [
+            (
+                240,
+                "Our children's needs come before the needs of new partners",
+                "Our children's needs come before the needs of new partners.",
+                "When Ben started dating again we promised each other the kids would never feel they came second.",
+            )
+        ],
+        review=365,
+    )
+    _consent_all(kids, everyone, 238)
+
+    barriers = _item(
+        ben,
+        Kind.AGREEMENT,
+        Category.HEALTH,
+        [
+            (
+                300,
+                "Barriers with new partners",
+                "Barriers with new partners, always.",
+                "We wanted a simple rule to start.",
+            ),
+            (
+                120,
+                "Barriers with new partners until test results are shared",
+                "Barriers with new partners until test results are shared with all of us.",
+                "Cy pointed out that 'always' didn't match what we actually do once results are in.",
+            ),
+        ],
+        review=90,
+    )
+    _consent_all(barriers, everyone, 118)
+
+    sleepovers = _item(
+        ben,
+        Kind.BOUNDARY,
+        Category.HOME,
+        [
+            (
+                150,
+                "Sleepovers",
+                "I'd like to hear about a sleepover before it happens.",
+                "A surprise night away left me feeling shut out.",
+            ),
+            (
+                3,
+                "Sleepovers",
+                "I need to hear about a sleepover the day before it happens, not after.",
+                "'Before' turned out to mean an hour before. A day gives me time to plan my own evening.",
+            ),
+        ],
+        owner=ben,
+    )
+    _ack(sleepovers, cy, 2, "Makes sense, thank you for saying it plainly.")
+
+    dates = _item(
+        cy,
+        Kind.BOUNDARY,
+        Category.NEW_PARTNERS,
+        [
+            (
+                60,
+                "Tell me about new dates within a week",
+                "When you start seeing someone new, tell me within a week.",
+                "I found out about a new partner from a photo, and it stung.",
+            )
+        ],
+        owner=cy,
+    )
+    _ack(dates, ben, 58)
+
+    weeknights = _item(
+        ana,
+        Kind.AGREEMENT,
+        Category.HOME,
+        [
+            (
+                180,
+                WEEKNIGHT_SLEEPOVERS,
+                "No sleepovers on school nights, so mornings stay calm for the kids.",
+                "Ana and Ben share the school run; this is between the two of us.",
+            )
+        ],
+        audience=[ana, ben],
+    )
+    _consent_all(weeknights, [ana, ben], 179)
+
+    checkin = Item.objects.create(
+        polycule=ana.polycule,
+        kind=Kind.AGREEMENT,
+        category=Category.COMMUNICATION,
+        everyone=True,
+        created_by=cy,
+        created_at=_ago(2),
+    )
+    proposal = Proposal.objects.create(item=checkin, change=Proposal.Change.CREATE, proposer=cy, created_at=_ago(2))
+    revision = ProposalRevision.objects.create(
+        proposal=proposal,
+        number=1,
+        title="A monthly check-in on the first Sunday",
+        text="On the first Sunday of each month we sit down together for an hour: how are we, what's due, what's new.",
+        why="We only talk about the hard things when something has already gone wrong.",
+        created_at=_ago(2),
+    )
+    proposal.revision = revision
+    proposal.save(update_fields=["revision"])
+    Response.objects.create(revision=revision, member=cy, answer=Response.Answer.CONSENT, created_at=_ago(2))
+    Response.objects.create(revision=revision, member=ben, answer=Response.Answer.CONSENT, created_at=_ago(1))
+    Event.objects.create(
+        polycule=ana.polycule,
+        kind=Event.Kind.PROPOSAL_OPENED,
+        actor=cy,
+        item=checkin,
+        proposal=proposal,
+        created_at=_ago(2),
+    )
+    return True

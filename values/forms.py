@@ -1,0 +1,125 @@
+from typing import Any
+
+from django import forms
+
+from relationships.models import Membership
+
+from .models import NOTE_MAX, TEXT_MAX, TITLE_MAX, WHY_MAX, Acknowledgment, Category, Kind, Response
+
+REVIEW_CHOICES = [
+    ("", "No regular review"),
+    ("30", "Every month"),
+    ("90", "Every three months"),
+    ("182", "Every six months"),
+    ("365", "Every year"),
+]
+
+
+class WordsForm(forms.Form):
+    """The words of a version: title, text and the why behind it."""
+
+    title = forms.CharField(max_length=TITLE_MAX, label="Title")
+    text = forms.CharField(
+        max_length=TEXT_MAX, label="In your own words", widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX})
+    )
+    why = forms.CharField(
+        max_length=WHY_MAX,
+        label="Why",
+        help_text="The context: what led to this. It stays with this version, so later you remember.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": WHY_MAX}),
+    )
+
+
+class VersionedWordsForm(WordsForm):
+    """Words written against one version; a stale number means someone else changed it first."""
+
+    base = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ItemCreateForm(WordsForm):
+    category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER)
+    everyone = forms.TypedChoiceField(
+        label="Who can see it",
+        choices=[("1", "Everyone in the polycule"), ("0", "Only the people I choose")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    audience = forms.MultipleChoiceField(
+        label="The people who can see it",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You are always included. Nobody else will know it exists.",
+    )
+    review_every_days = forms.TypedChoiceField(
+        label="Look at it again", choices=REVIEW_CHOICES, coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, me: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = me.polycule.memberships.active().exclude(pk=me.pk)
+        audience = self.fields["audience"]
+        assert isinstance(audience, forms.MultipleChoiceField)
+        audience.choices = [(str(m.public_id), m.display_name) for m in others]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("everyone") is False and not data.get("audience"):
+            self.add_error("audience", "Choose at least one person, or share it with everyone.")
+        return data
+
+
+class AcknowledgmentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.ChoiceField(choices=Acknowledgment.Answer.choices)
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        label="How it lands for you (optional)",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+    )
+
+
+class ResponseForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.ChoiceField(choices=Response.Answer.choices, widget=forms.RadioSelect, label="Your answer")
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        label="A note",
+        help_text="Needed for an objection: what would need to change for you?",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == Response.Answer.OBJECT and not data.get("note", "").strip():
+            self.add_error("note", "An objection needs a note: what would need to change for you?")
+        return data
+
+
+class SuggestionForm(forms.Form):
+    base = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = WordsForm.base_fields["text"]
+    why = WordsForm.base_fields["why"]
+
+
+class DeclineForm(forms.Form):
+    reply = forms.CharField(
+        max_length=NOTE_MAX,
+        label="Your reply",
+        help_text="A few words on why, so the conversation can go on.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX}),
+    )
+
+
+class RetireForm(forms.Form):
+    base = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    why = WordsForm.base_fields["why"]
+
+
+class VersionRefForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+KIND_FOR_URL = {"value": Kind.VALUE, "agreement": Kind.AGREEMENT, "boundary": Kind.BOUNDARY}
