@@ -92,7 +92,7 @@ def open_proposals(membership: Membership) -> QuerySet[Proposal]:
     visible = Item.objects.visible_to(membership)
     mine = Response.objects.filter(revision=OuterRef("revision"), member=membership)
     return (
-        Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=visible)
+        Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=visible, item__retired_at__isnull=True)
         .select_related("item__current_version", "revision", "proposer")
         .annotate(answered_by_me=Exists(mine), last_nudged_at=Max("nudges__created_at"))
         .order_by("-created_at")
@@ -135,9 +135,9 @@ def needs(membership: Membership, now: datetime | None = None) -> Needs:
             found.due.append(item)
     found.proposals = [p for p in open_proposals(membership) if not p.answered_by_me]  # type: ignore[attr-defined]
     found.suggestions = list(
-        Suggestion.objects.filter(item__owner=membership, status=Suggestion.Status.OPEN).select_related(
-            "item__current_version", "author"
-        )
+        Suggestion.objects.filter(
+            item__owner=membership, item__retired_at__isnull=True, status=Suggestion.Status.OPEN
+        ).select_related("item__current_version", "author")
     )
     return found
 

@@ -104,9 +104,12 @@ def _new_item(
         review_every_days=review_every_days,
         created_by=by,
     )
-    # The author always sees what they wrote.
+    # The author always sees what they wrote. Added with the item, not after it:
+    # only someone added later is asked as a newcomer (selectors.newcomer_items).
     links = {m.pk for m in chosen} | ({by.pk} if not everyone else set())
-    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in links)
+    ItemAudience.objects.bulk_create(
+        ItemAudience(item=item, membership_id=pk, added_at=item.created_at) for pk in links
+    )
     return item
 
 
@@ -320,6 +323,8 @@ def respond(
 ) -> Response:
     proposal = _lock_open(proposal)
     _require_in_audience(proposal.item, member)
+    if proposal.item.retired_at is not None:
+        raise RuleError("This was retired while the proposal was open, so it can no longer be adopted.")
     assert proposal.revision is not None
     if proposal.revision.number != revision_number:
         raise Stale(
@@ -396,6 +401,8 @@ def waiting_on(proposal: Proposal) -> list[Membership]:
 def _maybe_adopt(proposal: Proposal) -> bool:
     """Adopt when every audience member has answered the current wording and none objects."""
     item = proposal.item
+    if item.retired_at is not None:
+        return False  # retired by another proposal while this one was open
     answers = latest_responses(proposal)
     members = rules.audience(item)
     if any(m.pk not in answers for m in members):

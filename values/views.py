@@ -27,6 +27,8 @@ from .forms import (
 from .models import Category, Item, Kind, Proposal, Suggestion
 from .timeline import KIND_LABELS, timeline
 
+MAX_PAGE = 100_000
+
 
 def _item(me: Membership, item_id: UUID) -> Item:
     """An item this member may see, or 404 for anything else."""
@@ -166,31 +168,35 @@ def _stamp(item: Item, audience: list[Membership]) -> dict[str, Any]:
 def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
     item = _item(me, item_id)
     form = AcknowledgmentForm(request.POST)
-    error, status = None, 200
     if not form.is_valid():
-        error, status = "Choose an answer, and keep the note under 1000 characters.", 422
-    else:
-        try:
-            services.acknowledge(
-                member=me,
-                item=item,
-                version_number=form.cleaned_data["version"],
-                answer=form.cleaned_data["answer"],
-                note=form.cleaned_data["note"],
-            )
-        except services.Stale as exc:
-            error, status = exc.message, 409
-        except services.RuleError as exc:
-            error, status = exc.message, 409
+        # The person's note stays in the form, with its error next to it.
+        error = "Choose an answer, and keep the note under 1000 characters."
+        return _ack_panel(request, me, item_id, ack_error=error, ack_form=form, status=422)
+    error, status = None, 200
+    try:
+        services.acknowledge(
+            member=me,
+            item=item,
+            version_number=form.cleaned_data["version"],
+            answer=form.cleaned_data["answer"],
+            note=form.cleaned_data["note"],
+        )
+    except services.RuleError as exc:  # a stale version, a double submit, one's own boundary
+        error, status = exc.message, 409
     if request.htmx:
-        item = _item(me, item_id)
-        context = _detail_context(me, item, ack_error=error)
-        return render(request, "values/item_detail.html#ack-panel", context, status=status)
+        return _ack_panel(request, me, item_id, ack_error=error, status=status)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, "Thank you. Your answer is recorded with this version.")
     return redirect(_url("item_detail", me, item_id=item.public_id))
+
+
+def _ack_panel(request: Request, me: Membership, item_id: UUID, *, status: int, **extra: Any) -> HttpResponse:
+    """The answers panel in place (HTMX), or the whole page around it."""
+    context = _detail_context(me, _item(me, item_id), **extra)
+    template = "values/item_detail.html#ack-panel" if request.htmx else "values/item_detail.html"
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -200,11 +206,17 @@ def item_reaffirm(request: Request, me: Membership, item_id: UUID) -> HttpRespon
     try:
         services.reaffirm(member=me, item=item)
     except services.RuleError as exc:
-        messages.error(request, exc.message)
+        error: str | None = exc.message
+    else:
+        error = None
     if request.htmx:
         item = _item(me, item_id)
-        return render(request, "values/item_detail.html#context-stamp", _detail_context(me, item, reaffirmed=True))
-    messages.success(request, "Noted: it still holds for you, as of today.")
+        context = _detail_context(me, item, reaffirmed=error is None, reaffirm_error=error)
+        return render(request, "values/item_detail.html#context-stamp", context, status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, "Noted: it still holds for you, as of today.")
     return redirect(_url("item_detail", me, item_id=item.public_id))
 
 
@@ -215,13 +227,13 @@ def item_consent(request: Request, me: Membership, item_id: UUID) -> HttpRespons
     form = VersionRefForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Something was missing from the form. Please try again.")
+        return render(request, "values/item_detail.html", _detail_context(me, item), status=422)
+    try:
+        services.consent(member=me, item=item, version_number=form.cleaned_data["version"])
+    except services.RuleError as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            services.consent(member=me, item=item, version_number=form.cleaned_data["version"])
-        except services.RuleError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Your consent is recorded.")
+        messages.success(request, "Your consent is recorded.")
     if request.POST.get("next") == "welcome":
         return redirect(_url("onboarding", me))
     return redirect(_url("item_detail", me, item_id=item.public_id))
@@ -351,7 +363,9 @@ def suggestion_create(request: Request, me: Membership, item_id: UUID) -> HttpRe
 
 def _suggestion(me: Membership, suggestion_id: UUID) -> Suggestion:
     """Suggestions on this member's own boundaries."""
-    suggestions = Suggestion.objects.filter(item__owner=me, status=Suggestion.Status.OPEN)
+    suggestions = Suggestion.objects.filter(
+        item__owner=me, item__retired_at__isnull=True, status=Suggestion.Status.OPEN
+    )
     return get_object_or_404(suggestions.select_related("item__current_version", "author"), public_id=suggestion_id)
 
 
@@ -574,12 +588,13 @@ def polycule_timeline(request: Request, me: Membership) -> HttpResponse:
             item = Item.objects.visible_to(me).filter(public_id=UUID(request.GET["item"])).first()
         except ValueError:
             item = None
-    page = _number(request.GET.get("page"), default=1)
-    lines, has_next = timeline(me, page=max(page, 1), group=group, person=person, item=item)
+    # Clamped: a huge page number would overflow the database's OFFSET.
+    page = min(max(_number(request.GET.get("page"), default=1), 1), MAX_PAGE)
+    lines, has_next = timeline(me, page=page, group=group, person=person, item=item)
     context = {
         "me": me,
         "lines": lines,
-        "page": max(page, 1),
+        "page": page,
         "has_next": has_next,
         "groups": list(KIND_LABELS.items()),
         "group": group,

@@ -3,6 +3,7 @@ and a watch for Content Security Policy violations on every page."""
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,14 +53,23 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def csp_violations(page: Page) -> Iterator[list[str]]:
     """Collects CSP violations; the test fails if there are any (promise 6)."""
     found: list[str] = []
+    watch(page, found)
+    yield found
+    assert not found, f"CSP violations: {found}"
+
+
+def watch(page: Page, found: list[str]) -> None:
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy: '"
+        " + e.violatedDirective + ' at ' + e.sourceFile + ':' + e.lineNumber + ' ' + e.sample + ' '"
+        " + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 160) : ''))"
+    )
 
     def on_console(message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            found.append(message.text)
+            found.append(f"{page.url}: {message.text[:300]}")
 
     page.on("console", on_console)
-    yield found
-    assert not found, f"CSP violations: {found}"
 
 
 class Browser:
@@ -70,6 +80,7 @@ class Browser:
         self.base_url = base_url
         self.name = re.sub(r"[^a-z0-9_-]+", "-", name.lower())
         self.shots = 0
+        shutil.rmtree(ARTIFACTS / self.name, ignore_errors=True)
 
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
@@ -84,7 +95,8 @@ class Browser:
         folder = ARTIFACTS / self.name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.shots:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.png"
-        self.page.screenshot(path=path, full_page=True)
+        # caret="initial": hiding the caret would make Playwright inject a <style> the CSP rightly blocks.
+        self.page.screenshot(path=path, full_page=True, caret="initial")
         return path
 
 
@@ -107,14 +119,20 @@ def browse(page: Page, live_server: Any, csp_violations: list[str], request: pyt
     return Browser(page, live_server.url, request.node.name)
 
 
-def open_as(browser: Any, live_server: Any, email: str, password: str, name: str) -> Browser:
+def open_as(browser: Any, live_server: Any, email: str, password: str, name: str, violations: list[str]) -> Browser:
     """A second person in their own browser context (own cookies), signed in."""
-    context = browser.new_context(viewport={"width": 420, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    person = Browser(page, live_server.url, name)
+    person = new_person(browser, live_server, name, violations)
     sign_in(person, email, password)
     return person
+
+
+def new_person(browser: Any, live_server: Any, name: str, violations: list[str]) -> Browser:
+    """Someone at their own browser (own cookies), watched for CSP violations like the first."""
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    watch(page, violations)
+    page.set_default_timeout(10_000)
+    return Browser(page, live_server.url, name)
 
 
 def sign_in(person: Browser, email: str, password: str) -> None:

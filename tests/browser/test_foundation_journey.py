@@ -6,7 +6,7 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import expect
 
-from .conftest import Browser
+from .conftest import Browser, new_person
 
 PASSWORD = "a long and happy password"
 
@@ -35,7 +35,9 @@ def _sign_up_and_verify(person: Browser, email: str) -> None:
     page.get_by_role("button", name="Confirm").click()
 
 
-def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_server: Any) -> None:
+def test_ana_invites_ben_and_ben_joins(
+    browse: Browser, browser: Any, live_server: Any, csp_violations: list[str]
+) -> None:
     ana = browse
     page = ana.page
     ana.go("/")
@@ -68,8 +70,7 @@ def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_serve
     assert "text/html" in invitation.alternatives[0][1]
     link = _link(r"https?://\S+/invitations/\S+/", "ben@example.com")
 
-    context = browser.new_context(viewport={"width": 420, "height": 900})
-    ben = Browser(context.new_page(), live_server.url, "ben-joins")
+    ben = new_person(browser, live_server, "ben-joins", csp_violations)
     ben_page = ben.page
     ben.go(_path(link))
     assert "/invitations/" not in ben_page.url  # the token leaves the address bar at once
@@ -89,7 +90,6 @@ def test_ana_invites_ben_and_ben_joins(browse: Browser, browser: Any, live_serve
     expect(ben_page.get_by_role("heading", level=1)).to_have_text("Sunday Garden")
     expect(ben_page.locator("#members")).to_contain_text("Ana")
     ben.check("ben sees the members")
-    context.close()
 
     page.reload()
     expect(page.get_by_text("Ben joined")).to_be_visible()
