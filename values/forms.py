@@ -15,6 +15,17 @@ REVIEW_CHOICES = [
 ]
 
 
+class StampedForm(forms.Form):
+    """A form that carries a hidden version or revision number. Hidden fields show no
+    errors of their own, so a broken one gets a message at the top of the form."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(name in self.errors for name, field in self.fields.items() if field.widget.is_hidden):
+            self.add_error(None, "This form was incomplete or out of date. Reload the page and try again.")
+        return data
+
+
 class WordsForm(forms.Form):
     """The words of a version: title, text and the why behind it."""
 
@@ -30,14 +41,15 @@ class WordsForm(forms.Form):
     )
 
 
-class VersionedWordsForm(WordsForm):
+class VersionedWordsForm(StampedForm, WordsForm):
     """Words written against one version; a stale number means someone else changed it first."""
 
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class ItemCreateForm(WordsForm):
-    category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER)
+class AudienceForm(forms.Form):
+    """Who can see an item: everyone, or chosen members of the polycule."""
+
     everyone = forms.TypedChoiceField(
         label="Who can see it",
         choices=[("1", "Everyone in the polycule"), ("0", "Only the people I choose")],
@@ -50,9 +62,6 @@ class ItemCreateForm(WordsForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="You are always included. Nobody else will know it exists.",
-    )
-    review_every_days = forms.TypedChoiceField(
-        label="Look at it again", choices=REVIEW_CHOICES, coerce=int, empty_value=None, required=False
     )
 
     def __init__(self, *args: Any, me: Membership, **kwargs: Any) -> None:
@@ -69,6 +78,14 @@ class ItemCreateForm(WordsForm):
         return data
 
 
+class ItemCreateForm(AudienceForm, WordsForm):
+    category = forms.ChoiceField(choices=Category.choices, initial=Category.OTHER, label="Topic")
+    review_every_days = forms.TypedChoiceField(
+        label="Look at it again", choices=REVIEW_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    field_order = ("title", "text", "why", "category", "everyone", "audience", "review_every_days")
+
+
 class AcknowledgmentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.ChoiceField(choices=Acknowledgment.Answer.choices)
@@ -80,7 +97,7 @@ class AcknowledgmentForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(StampedForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.ChoiceField(choices=Response.Answer.choices, widget=forms.RadioSelect, label="Your answer")
     note = forms.CharField(
@@ -98,7 +115,7 @@ class ResponseForm(forms.Form):
         return data
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(StampedForm):
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     text = WordsForm.base_fields["text"]
     why = WordsForm.base_fields["why"]
@@ -113,7 +130,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class RetireForm(forms.Form):
+class RetireForm(StampedForm):
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     why = WordsForm.base_fields["why"]
 

@@ -319,6 +319,7 @@ class Event(models.Model):
         SUGGESTED = "suggested", "suggested a change"
         SUGGESTION_DECLINED = "suggestion_declined", "declined a suggestion"
         ITEM_RETIRED = "item_retired", "retired"
+        AUDIENCE_CHANGED = "audience_changed", "changed who can see"
 
     polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

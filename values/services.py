@@ -4,6 +4,7 @@ cannot both win."""
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -48,7 +49,19 @@ def _event(kind: Event.Kind, actor: Membership | None, item: Item, **links: obje
 
 
 def _lock(item: Item) -> Item:
-    return Item.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=item.pk)
+    locked = Item.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=item.pk)
+    _rejoin(locked, "current_version")
+    return locked
+
+
+def _rejoin(row: Any, field: str) -> None:
+    """After waiting for another transaction's lock, PostgreSQL returns the locked row as that
+    transaction left it, but the rows joined to it as they were before: a version or revision
+    made meanwhile comes back missing. Only then, fetch it again."""
+    pk = getattr(row, f"{field}_id")
+    joined = getattr(row, field)
+    if pk is not None and (joined is None or joined.pk != pk):
+        setattr(row, field, row._meta.get_field(field).related_model.objects.get(pk=pk))
 
 
 def _require_in_audience(item: Item, member: Membership) -> list[Membership]:
@@ -225,6 +238,22 @@ def decline_suggestion(*, owner: Membership, suggestion: Suggestion, reply: str)
 
 
 @transaction.atomic
+def set_boundary_audience(*, owner: Membership, item: Item, everyone: bool, audience: Iterable[UUID]) -> Item:
+    """The owner chooses who sees their boundary; people added now are asked to acknowledge it."""
+    item = _lock(item)
+    if not rules.can_edit(item, owner):
+        raise NotAllowed("Only the person whose boundary this is can choose who sees it.")
+    chosen = {m.pk for m in ([] if everyone else _chosen_audience(owner, audience))} | {owner.pk}
+    current = set(item.audience_links.values_list("membership_id", flat=True))
+    item.audience_links.exclude(membership_id__in=chosen).delete()
+    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - current)
+    item.everyone = everyone
+    item.save(update_fields=["everyone"])
+    _event(Event.Kind.AUDIENCE_CHANGED, owner, item, version=item.current_version)
+    return item
+
+
+@transaction.atomic
 def retire_boundary(*, owner: Membership, item: Item) -> Item:
     item = _lock(item)
     if not rules.can_edit(item, owner):
@@ -307,11 +336,15 @@ def propose_change(
 
 
 def _lock_open(proposal: Proposal) -> Proposal:
+    # The item is locked too: adopting writes its next version, and two proposals on one
+    # item adopted at once must not both write the same number.
     proposal = (
-        Proposal.objects.select_for_update(of=("self",))
+        Proposal.objects.select_for_update(of=("self", "item"))
         .select_related("item__current_version", "revision", "base_version")
         .get(pk=proposal.pk)
     )
+    for row, field in ((proposal.item, "current_version"), (proposal, "revision"), (proposal, "base_version")):
+        _rejoin(row, field)
     if not proposal.is_open:
         raise RuleError(f"This proposal is closed: it was {proposal.get_status_display().lower()}.")
     return proposal

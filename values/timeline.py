@@ -19,7 +19,12 @@ PAGE_SIZE = 30
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
 KIND_GROUPS: dict[str, list[str]] = {
-    "items": [Event.Kind.ITEM_CREATED, Event.Kind.VERSION_ADOPTED, Event.Kind.ITEM_RETIRED],
+    "items": [
+        Event.Kind.ITEM_CREATED,
+        Event.Kind.VERSION_ADOPTED,
+        Event.Kind.ITEM_RETIRED,
+        Event.Kind.AUDIENCE_CHANGED,
+    ],
     "proposals": [
         Event.Kind.PROPOSAL_OPENED,
         Event.Kind.PROPOSAL_AMENDED,

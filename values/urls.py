@@ -19,6 +19,7 @@ urlpatterns = [
     path(ITEM + "consent/", views.item_consent, name="item_consent"),
     path(ITEM + "edit/", views.boundary_edit, name="boundary_edit"),
     path(ITEM + "retire/", views.boundary_retire, name="boundary_retire"),
+    path(ITEM + "audience/", views.boundary_audience, name="boundary_audience"),
     path(ITEM + "versions/", views.version_list, name="version_list"),
     path(ITEM + "diff/", views.version_diff, name="version_diff"),
     path(ITEM + "suggest/", views.suggestion_create, name="suggestion_create"),

@@ -2,6 +2,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from .diff import word_diff
 from .forms import (
     KIND_FOR_URL,
     AcknowledgmentForm,
+    AudienceForm,
     DeclineForm,
     ItemCreateForm,
     ResponseForm,
@@ -41,6 +43,11 @@ def _proposal(me: Membership, proposal_id: UUID) -> Proposal:
         "item__current_version", "revision", "proposer", "base_version"
     )
     return get_object_or_404(proposals, public_id=proposal_id)
+
+
+def _posted(request: Request) -> Any:
+    """The posted data, bound even when empty: an empty post is refused, not shown a blank form."""
+    return request.POST if request.method == "POST" else None
 
 
 def _status(form: Any) -> int:
@@ -95,7 +102,7 @@ def item_create(request: Request, me: Membership, kind: str) -> HttpResponse:
     item_kind = KIND_FOR_URL.get(kind)
     if item_kind is None:
         raise Http404
-    form = ItemCreateForm(request.POST or None, me=me)
+    form = ItemCreateForm(_posted(request), me=me)
     if form.is_valid():
         data = {**form.cleaned_data, "audience": [UUID(a) for a in form.cleaned_data["audience"]]}
         try:
@@ -117,7 +124,9 @@ def item_create(request: Request, me: Membership, kind: str) -> HttpResponse:
 @member_required
 def item_detail(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
     item = _item(me, item_id)
-    return render(request, "values/item_detail.html", _detail_context(me, item))
+    # Opened from the newcomer's welcome list: consenting goes back to it.
+    from_welcome = request.GET.get("from") == "welcome"
+    return render(request, "values/item_detail.html", _detail_context(me, item, from_welcome=from_welcome))
 
 
 def _detail_context(me: Membership, item: Item, **extra: Any) -> dict[str, Any]:
@@ -125,6 +134,10 @@ def _detail_context(me: Membership, item: Item, **extra: Any) -> dict[str, Any]:
     audience = rules.audience(item)
     answers = {a.member_id: a for a in version.acknowledgments.all()} if version else {}
     consents = {c.member_id for c in version.consents.all()} if version else set()
+    # Open suggestions are the owner's to answer; each author follows their own, and reads the reply.
+    suggestions = list(
+        item.suggestions.filter(Q(status=Suggestion.Status.OPEN) | Q(author=me)).select_related("author")
+    )
     return {
         "me": me,
         "item": item,
@@ -140,7 +153,8 @@ def _detail_context(me: Membership, item: Item, **extra: Any) -> dict[str, Any]:
         "due_at": selectors.review_due_at(item),
         "is_due": selectors.is_due(item),
         "proposals": item.proposals.filter(status=Proposal.Status.OPEN).select_related("proposer", "revision"),
-        "suggestions": item.suggestions.filter(status=Suggestion.Status.OPEN).select_related("author"),
+        "suggestions": [s for s in suggestions if s.status == Suggestion.Status.OPEN],
+        "my_suggestions": [s for s in suggestions if s.author_id == me.pk],
         "ack_form": AcknowledgmentForm(initial={"version": version.number if version else 0}),
         **extra,
     }
@@ -170,8 +184,8 @@ def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> Htt
     form = AcknowledgmentForm(request.POST)
     if not form.is_valid():
         # The person's note stays in the form, with its error next to it.
-        error = "Choose an answer, and keep the note under 1000 characters."
-        return _ack_panel(request, me, item_id, ack_error=error, ack_form=form, status=422)
+        invalid = "Choose an answer, and keep the note under 1000 characters."
+        return _ack_panel(request, me, item_id, ack_error=invalid, ack_form=form, status=422)
     error, status = None, 200
     try:
         services.acknowledge(
@@ -265,7 +279,7 @@ def boundary_edit(request: Request, me: Membership, item_id: UUID) -> HttpRespon
     version = item.current_version
     assert version is not None
     form = VersionedWordsForm(
-        request.POST or None, initial={"title": version.title, "text": version.text, "base": version.number}
+        _posted(request), initial={"title": version.title, "text": version.text, "base": version.number}
     )
     if form.is_valid():
         try:
@@ -282,6 +296,24 @@ def boundary_edit(request: Request, me: Membership, item_id: UUID) -> HttpRespon
         messages.success(request, "Saved as a new version. The others will be asked to acknowledge it.")
         return redirect(_url("item_detail", me, item_id=item.public_id))
     return render(request, "values/boundary_edit.html", {"me": me, "item": item, "form": form}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def boundary_audience(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
+    item = _item(me, item_id)
+    if not rules.can_edit(item, me):
+        raise Http404
+    chosen = [str(m.public_id) for m in rules.audience(item) if m.pk != me.pk]
+    initial = {"everyone": "1" if item.everyone else "0", "audience": chosen}
+    form = AudienceForm(request.POST if request.method == "POST" else None, initial=initial, me=me)
+    if form.is_valid():
+        audience = [UUID(a) for a in form.cleaned_data["audience"]]
+        services.set_boundary_audience(owner=me, item=item, everyone=form.cleaned_data["everyone"], audience=audience)
+        messages.success(request, "Saved. Anyone new to it will be asked to acknowledge it.")
+        return redirect(_url("item_detail", me, item_id=item.public_id))
+    context = {"me": me, "item": item, "form": form}
+    return render(request, "values/boundary_audience.html", context, status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -342,7 +374,7 @@ def suggestion_create(request: Request, me: Membership, item_id: UUID) -> HttpRe
         raise Http404
     version = item.current_version
     assert version is not None
-    form = SuggestionForm(request.POST or None, initial={"base": version.number, "text": version.text})
+    form = SuggestionForm(_posted(request), initial={"base": version.number, "text": version.text})
     if form.is_valid():
         try:
             services.suggest_change(
@@ -382,7 +414,7 @@ def suggestion_take(request: Request, me: Membership, suggestion_id: UUID) -> Ht
         "base": version.number,
         "why": f"Suggested by {suggestion.author}: {suggestion.why}",
     }
-    form = VersionedWordsForm(request.POST or None, initial=initial)
+    form = VersionedWordsForm(_posted(request), initial=initial)
     if form.is_valid():
         try:
             services.take_suggestion(
@@ -427,9 +459,7 @@ def proposal_create(request: Request, me: Membership, item_id: UUID) -> HttpResp
     assert version is not None
     retire = request.GET.get("retire") == "1" or request.POST.get("retire") == "1"
     form_class = RetireForm if retire else VersionedWordsForm
-    form = form_class(
-        request.POST or None, initial={"title": version.title, "text": version.text, "base": version.number}
-    )
+    form = form_class(_posted(request), initial={"title": version.title, "text": version.text, "base": version.number})
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -525,7 +555,7 @@ def proposal_amend(request: Request, me: Membership, proposal_id: UUID) -> HttpR
     revision = proposal.revision
     assert revision is not None
     initial = {"title": revision.title, "text": revision.text, "why": revision.why, "base": revision.number}
-    form = VersionedWordsForm(request.POST or None, initial=initial)
+    form = VersionedWordsForm(_posted(request), initial=initial)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -26,6 +26,8 @@ def when(value: datetime | None) -> SafeString | str:
 
 def _roughly(phrase: str) -> str:
     """ "3 months, 4 weeks ago" reads better as "3 months ago"."""
+    if phrase == "now":
+        return "just now"
     head, sep, tail = phrase.partition(", ")
     if not sep:
         return phrase

@@ -1,0 +1,145 @@
+"""Every page a person can reach, opened in Chromium: axe-core finds no violation,
+and no page breaks the Content Security Policy. Journeys cover the actions; this
+covers the pages they do not pass through."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from relationships.demo import DEMO_PASSWORD, seed_people
+from relationships.models import Membership
+from tests.factories import InvitationFactory
+from values import services
+from values.demo import seed_values
+from values.models import Item, Kind, Proposal
+
+from .conftest import Browser, new_person, sign_in
+
+
+def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
+    pid = ana.polycule.public_id
+    boundary = Item.objects.filter(owner=ana, kind=Kind.BOUNDARY).first()
+    if boundary is None:
+        boundary = services.create_boundary(
+            owner=ana, title="Quiet mornings", text="No calls before nine.", why="Sleep."
+        )
+    services.revise_boundary(
+        owner=ana,
+        item=boundary,
+        base_number=boundary.current_version.number,
+        title="Quiet mornings",
+        text="No calls before ten, please.",
+        why="Still sleep.",
+    )
+    agreement = Item.objects.filter(kind=Kind.AGREEMENT, everyone=True).exclude(current_version=None).first()
+    suggestion = services.suggest_change(
+        author=ben, item=boundary, base_number=2, text="Before half nine?", why="School run"
+    )
+    proposal = Proposal.objects.filter(status=Proposal.Status.OPEN).first()
+    mine = services.propose_change(
+        proposer=ana,
+        item=agreement,
+        base_number=agreement.current_version.number,
+        title="Tweak",
+        text="Slightly different",
+        why="Clearer",
+    )
+    item = {"polycule_id": pid, "item_id": boundary.public_id}
+    return [
+        ("dashboard", reverse("values:dashboard")),
+        ("polycule list", reverse("relationships:polycule_list")),
+        ("start a polycule", reverse("relationships:polycule_create")),
+        ("polycule home", reverse("relationships:polycule_detail", args=[pid])),
+        ("rename", reverse("relationships:polycule_rename", args=[pid])),
+        ("your name here", reverse("relationships:membership_edit", args=[pid])),
+        ("invite", reverse("relationships:invitation_create", args=[pid])),
+        ("remove a member", reverse("relationships:member_remove", args=[pid, ben.public_id])),
+        ("items", reverse("values:item_list", args=[pid])),
+        ("items filtered", reverse("values:item_list", args=[pid]) + "?needs=1&kind=boundary"),
+        ("new boundary", reverse("values:item_create", args=[pid, "boundary"])),
+        ("new agreement", reverse("values:item_create", args=[pid, "agreement"])),
+        ("boundary", reverse("values:item_detail", kwargs=item)),
+        ("agreement", reverse("values:item_detail", kwargs={"polycule_id": pid, "item_id": agreement.public_id})),
+        ("edit boundary", reverse("values:boundary_edit", kwargs=item)),
+        ("boundary audience", reverse("values:boundary_audience", kwargs=item)),
+        ("retire boundary", reverse("values:boundary_retire", kwargs=item)),
+        ("versions", reverse("values:version_list", kwargs=item)),
+        ("diff", reverse("values:version_diff", kwargs=item)),
+        ("suggestion to take", reverse("values:suggestion_take", args=[pid, suggestion.public_id])),
+        ("propose change", reverse("values:proposal_create", args=[pid, agreement.public_id])),
+        ("propose retiring", reverse("values:proposal_create", args=[pid, agreement.public_id]) + "?retire=1"),
+        ("open proposal", reverse("values:proposal_detail", args=[pid, proposal.public_id])),
+        ("my proposal", reverse("values:proposal_detail", args=[pid, mine.public_id])),
+        ("amend", reverse("values:proposal_amend", args=[pid, mine.public_id])),
+        ("timeline", reverse("values:timeline", args=[pid])),
+        ("timeline filtered", reverse("values:timeline", args=[pid]) + "?kind=answers"),
+        ("welcome", reverse("values:onboarding", args=[pid])),
+        ("account", reverse("accounts:settings")),
+        ("e-mail addresses", reverse("account_email")),
+        ("change password", reverse("account_change_password")),
+        ("two-factor", reverse("mfa_index")),
+        ("sessions", reverse("usersessions_list")),
+        ("reauthenticate", reverse("account_reauthenticate")),
+        ("not found", "/p/00000000-0000-0000-0000-000000000000/"),
+    ]
+
+
+@pytest.fixture
+def demo() -> dict[str, Membership]:
+    people = seed_people()
+    seed_values(people)
+    return people
+
+
+def test_every_signed_in_page_is_accessible(browse: Browser, demo: dict[str, Membership]) -> None:
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    for label, url in _pages(demo["Ana"], demo["Ben"]):
+        browse.go(url)
+        expect(browse.page.locator("main h1")).to_be_visible()
+        browse.check(label)
+
+
+def test_a_stale_edit_shows_both_texts(browse: Browser, demo: dict[str, Membership]) -> None:
+    ana = demo["Ana"]
+    item = services.create_boundary(owner=ana, title="Phones", text="No phones at dinner.", why="Presence.")
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    browse.go(reverse("values:boundary_edit", args=[ana.polycule.public_id, item.public_id]))
+    browse.page.get_by_label("In your own words").fill("No phones at dinner, unless on call.")
+    browse.page.get_by_label("Why").fill("Work.")
+    # Meanwhile, the same boundary changes in another tab.
+    services.revise_boundary(owner=ana, item=item, base_number=1, title="Phones", text="Phones away at meals.", why="x")
+    browse.page.get_by_role("button", name="Save as a new version").click()
+    expect(browse.page.get_by_role("heading", level=1)).to_have_text("Someone changed it while you were writing")
+    expect(browse.page.get_by_text("Phones away at meals.")).to_be_visible()
+    expect(browse.page.get_by_label("In your own words")).to_have_value("No phones at dinner, unless on call.")
+    browse.check("stale edit")
+
+
+def test_every_signed_out_page_is_accessible(
+    browse: Browser, browser: Any, live_server: Any, csp_violations: list[str], demo: dict[str, Membership]
+) -> None:
+    for label, url in [
+        ("landing", "/"),
+        ("sign in", reverse("account_login")),
+        ("sign up", reverse("account_signup")),
+        ("password reset", reverse("account_reset_password")),
+        ("invitation link that does not work", reverse("relationships:invitation_open", args=["x" * 64])),
+    ]:
+        browse.go(url)
+        browse.check(label)
+    # A link that expired: its plain message, on the app's own page.
+    invitation = InvitationFactory(invited_by=demo["Ana"], polycule=demo["Ana"].polycule)
+    invitation.revoked_at = invitation.created_at
+    invitation.save()
+    from tests.factories import token
+
+    browse.go(reverse("relationships:invitation_open", args=[token(invitation)]))
+    expect(browse.page.get_by_text("withdrawn")).to_be_visible()
+    browse.check("revoked invitation")
+    # A member who is not a steward, refused politely.
+    ben = new_person(browser, live_server, "every-page-ben", csp_violations)
+    sign_in(ben, "ben@example.com", DEMO_PASSWORD)
+    ben.go(reverse("relationships:polycule_rename", args=[demo["Ben"].polycule.public_id]))
+    ben.check("not a steward")
