@@ -130,6 +130,21 @@ class DeclineForm(forms.Form):
     )
 
 
+class ProposalForm(AudienceForm, VersionedWordsForm):
+    """A change to a value or agreement: its words, and perhaps who it is shared with."""
+
+    everyone = forms.TypedChoiceField(
+        label="Who can see it",
+        choices=AudienceForm.base_fields["everyone"].choices,  # type: ignore[attr-defined]
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Changing this is part of your proposal: everyone who sees it now answers.",
+    )
+    field_order = ("title", "text", "why", "everyone", "audience")
+
+
 class RetireForm(StampedForm):
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     why = WordsForm.base_fields["why"]

@@ -225,6 +225,9 @@ class ProposalRevision(models.Model):
     title = models.CharField(max_length=TITLE_MAX)
     text = models.TextField(max_length=TEXT_MAX)
     why = models.TextField(max_length=WHY_MAX)
+    # Who would see the item once adopted; None leaves its audience as it is.
+    everyone = models.BooleanField(null=True, blank=True)
+    audience = models.ManyToManyField(Membership, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,7 +3,7 @@ locking the item or proposal it changes so that two people acting at once
 cannot both win."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -244,11 +244,7 @@ def set_boundary_audience(*, owner: Membership, item: Item, everyone: bool, audi
     if not rules.can_edit(item, owner):
         raise NotAllowed("Only the person whose boundary this is can choose who sees it.")
     chosen = {m.pk for m in ([] if everyone else _chosen_audience(owner, audience))} | {owner.pk}
-    current = set(item.audience_links.values_list("membership_id", flat=True))
-    item.audience_links.exclude(membership_id__in=chosen).delete()
-    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - current)
-    item.everyone = everyone
-    item.save(update_fields=["everyone"])
+    _set_audience(item, everyone=everyone, chosen=chosen)
     _event(Event.Kind.AUDIENCE_CHANGED, owner, item, version=item.current_version)
     return item
 
@@ -267,9 +263,33 @@ def retire_boundary(*, owner: Membership, item: Item) -> Item:
 # Values and agreements: proposals, responses, adoption.
 
 
-def _revise(proposal: Proposal, *, title: str, text: str, why: str) -> ProposalRevision:
+type AudienceChange = tuple[bool, list[Membership]] | None
+
+
+def _audience_change(by: Membership, everyone: bool | None, audience: Iterable[UUID]) -> AudienceChange:
+    """A proposal's new audience, validated; None when it leaves the audience alone."""
+    if everyone is None:
+        return None
+    if everyone:
+        return True, []
+    chosen = _chosen_audience(by, audience)
+    return False, [*chosen, *([by] if by not in chosen else [])]
+
+
+def _revise(
+    proposal: Proposal, *, title: str, text: str, why: str, audience: AudienceChange = None
+) -> ProposalRevision:
     number = proposal.revision.number + 1 if proposal.revision else 1
-    revision = ProposalRevision.objects.create(proposal=proposal, number=number, title=title, text=text, why=why)
+    revision = ProposalRevision.objects.create(
+        proposal=proposal,
+        number=number,
+        title=title,
+        text=text,
+        why=why,
+        everyone=audience[0] if audience else None,
+    )
+    if audience and audience[1]:
+        revision.audience.set(audience[1])
     proposal.revision = revision
     proposal.save(update_fields=["revision"])
     # Putting a proposal forward is the proposer's own consent to it.
@@ -317,19 +337,23 @@ def propose_change(
     text: str,
     why: str,
     retire: bool = False,
+    everyone: bool | None = None,
+    audience: Iterable[UUID] = (),
 ) -> Proposal:
+    """A change to a value or agreement: new words, a new audience, or retiring it."""
     item = _lock(item)
     _require_in_audience(item, proposer)
     if not rules.can_propose(item):
         raise RuleError("Boundaries change by their owner's hand; suggest a change instead.")
     _check_current(item, base_number)
+    change = None if retire else _audience_change(proposer, everyone, audience)
     proposal = Proposal.objects.create(
         item=item,
         change=Proposal.Change.RETIRE if retire else Proposal.Change.REVISE,
         proposer=proposer,
         base_version=item.current_version,
     )
-    _revise(proposal, title=title, text=text, why=why)
+    _revise(proposal, title=title, text=text, why=why, audience=change)
     _event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
     _maybe_adopt(proposal)
     return proposal
@@ -385,7 +409,10 @@ def amend(
         # Amending brings the proposal up to date with the item as it is now.
         proposal.base_version = proposal.item.current_version
         proposal.save(update_fields=["base_version"])
-    revision = _revise(proposal, title=title, text=text, why=why)
+    previous = proposal.revision
+    # The new wording keeps the audience change the proposal was made with.
+    carried = None if previous.everyone is None else (previous.everyone, list(previous.audience.all()))
+    revision = _revise(proposal, title=title, text=text, why=why, audience=carried)
     _event(Event.Kind.PROPOSAL_AMENDED, proposer, proposal.item, proposal=proposal)
     _maybe_adopt(proposal)
     return revision
@@ -452,26 +479,52 @@ def _maybe_adopt(proposal: Proposal) -> bool:
         item.save(update_fields=["retired_at"])
         _event(Event.Kind.ITEM_RETIRED, proposal.proposer, item, proposal=proposal)
         version = None
+    elif revision.everyone is not None:
+        version = _adopt_words(proposal, revision, members, answers, now)
+        _set_audience(item, everyone=revision.everyone, chosen={m.pk for m in revision.audience.all()})
+        _event(Event.Kind.AUDIENCE_CHANGED, proposal.proposer, item, proposal=proposal, version=version)
     else:
-        version = _next_version(
-            item,
-            title=revision.title,
-            text=revision.text,
-            why=revision.why,
-            author=proposal.proposer,
-            proposal=proposal,
-        )
-        # Adopting counts as the consent of all who consented.
-        Consent.objects.bulk_create(
-            Consent(version=version, member_id=m.pk, created_at=now)
-            for m in members
-            if answers[m.pk].answer == Response.Answer.CONSENT
-        )
+        version = _adopt_words(proposal, revision, members, answers, now)
     proposal.status = Proposal.Status.ADOPTED
     proposal.decided_at = now
     proposal.save(update_fields=["status", "decided_at"])
     _event(Event.Kind.PROPOSAL_ADOPTED, proposal.proposer, item, proposal=proposal, version=version)
     return True
+
+
+def _adopt_words(
+    proposal: Proposal,
+    revision: ProposalRevision,
+    members: list[Membership],
+    answers: dict[int, Response],
+    now: datetime,
+) -> Version:
+    version = _next_version(
+        proposal.item,
+        title=revision.title,
+        text=revision.text,
+        why=revision.why,
+        author=proposal.proposer,
+        proposal=proposal,
+    )
+    # Adopting counts as the consent of all who consented.
+    Consent.objects.bulk_create(
+        Consent(version=version, member_id=m.pk, created_at=now)
+        for m in members
+        if answers[m.pk].answer == Response.Answer.CONSENT
+    )
+    return version
+
+
+def _set_audience(item: Item, *, everyone: bool, chosen: set[int]) -> None:
+    """People added now are newcomers to the item: asked to acknowledge or consent."""
+    if everyone:
+        chosen = set()
+    current = set(item.audience_links.values_list("membership_id", flat=True))
+    item.audience_links.exclude(membership_id__in=chosen).delete()
+    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - current)
+    item.everyone = everyone
+    item.save(update_fields=["everyone"])
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from .forms import (
     AudienceForm,
     DeclineForm,
     ItemCreateForm,
+    ProposalForm,
     ResponseForm,
     RetireForm,
     SuggestionForm,
@@ -257,7 +259,12 @@ def _conflict(
     request: Request, me: Membership, item: Item, form: Any, exc: services.Stale, action: str
 ) -> HttpResponse:
     """409: both texts side by side, and the person's words kept in a form based on the current version."""
-    again = type(form)(initial={**form.cleaned_data, "base": getattr(exc.current, "number", 0)})
+    initial = {**form.cleaned_data, "base": getattr(exc.current, "number", 0)}
+    extra = {}
+    if isinstance(form, AudienceForm):
+        extra = {"me": me}
+        initial["everyone"] = "1" if initial.get("everyone") else "0"
+    again = type(form)(initial=initial, **extra)
     context = {
         "me": me,
         "item": item,
@@ -458,10 +465,18 @@ def proposal_create(request: Request, me: Membership, item_id: UUID) -> HttpResp
     version = item.current_version
     assert version is not None
     retire = request.GET.get("retire") == "1" or request.POST.get("retire") == "1"
-    form_class = RetireForm if retire else VersionedWordsForm
-    form = form_class(_posted(request), initial={"title": version.title, "text": version.text, "base": version.number})
+    others = [str(m.public_id) for m in rules.audience(item) if m.pk != me.pk]
+    initial = {"title": version.title, "text": version.text, "base": version.number}
+    if retire:
+        form: RetireForm | ProposalForm = RetireForm(_posted(request), initial=initial)
+    else:
+        shared = {"everyone": "1" if item.everyone else "0", "audience": [] if item.everyone else others}
+        form = ProposalForm(_posted(request), initial={**initial, **shared}, me=me)
     if form.is_valid():
         data = form.cleaned_data
+        everyone = data.get("everyone")
+        if everyone is not None and everyone == item.everyone and (everyone or set(data["audience"]) == set(others)):
+            everyone = None  # the audience stays as it is
         try:
             proposal = services.propose_change(
                 proposer=me,
@@ -471,12 +486,17 @@ def proposal_create(request: Request, me: Membership, item_id: UUID) -> HttpResp
                 text=data.get("text", version.text),
                 why=data["why"],
                 retire=retire,
+                everyone=everyone,
+                audience=[UUID(a) for a in data.get("audience", [])],
             )
         except services.Stale as exc:
             action = _url("proposal_create", me, item_id=item.public_id) + ("?retire=1" if retire else "")
             return _conflict(request, me, item, form, exc, action)
-        messages.success(request, "Your proposal is open.")
-        return redirect(_url("proposal_detail", me, proposal_id=proposal.public_id))
+        except services.RuleError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your proposal is open.")
+            return redirect(_url("proposal_detail", me, proposal_id=proposal.public_id))
     context = {"me": me, "item": item, "form": form, "retire": retire}
     return render(request, "values/proposal_create.html", context, status=_status(form))
 
@@ -492,6 +512,7 @@ def _proposal_context(me: Membership, proposal: Proposal, **extra: Any) -> dict[
         "me": me,
         "proposal": proposal,
         "item": proposal.item,
+        "new_audience": None if revision.everyone is None else list(revision.audience.all()),
         "revision": revision,
         "tally": [(m, answers.get(m.pk)) for m in audience],
         "waiting": [m for m in audience if m.pk not in answers],
@@ -575,34 +596,33 @@ def proposal_amend(request: Request, me: Membership, proposal_id: UUID) -> HttpR
     return render(request, "values/proposal_amend.html", context, status=_status(form))
 
 
-@require_POST
-@member_required
-def proposal_withdraw(request: Request, me: Membership, proposal_id: UUID) -> HttpResponse:
+def _proposer_action(
+    request: Request, me: Membership, proposal_id: UUID, action: Callable[..., object], done: str
+) -> HttpResponse:
+    """Withdraw or nudge: only the proposer; anyone else is told the page does not exist."""
     proposal = _proposal(me, proposal_id)
     try:
-        services.withdraw(proposer=me, proposal=proposal)
+        action(proposer=me, proposal=proposal)
     except services.NotAllowed:
         raise Http404 from None
     except services.RuleError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Withdrawn. It stays in the timeline.")
+        messages.success(request, done)
     return redirect(_url("proposal_detail", me, proposal_id=proposal.public_id))
+
+
+@require_POST
+@member_required
+def proposal_withdraw(request: Request, me: Membership, proposal_id: UUID) -> HttpResponse:
+    return _proposer_action(request, me, proposal_id, services.withdraw, "Withdrawn. It stays in the timeline.")
 
 
 @require_POST
 @member_required
 def proposal_nudge(request: Request, me: Membership, proposal_id: UUID) -> HttpResponse:
-    proposal = _proposal(me, proposal_id)
-    try:
-        services.nudge(proposer=me, proposal=proposal)
-    except services.NotAllowed:
-        raise Http404 from None
-    except services.RuleError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "A gentle reminder will show on their dashboards.")
-    return redirect(_url("proposal_detail", me, proposal_id=proposal.public_id))
+    done = "A gentle reminder will show on their dashboards."
+    return _proposer_action(request, me, proposal_id, services.nudge, done)
 
 
 @require_safe

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,6 +87,8 @@ class Browser:
 
     def check(self, label: str) -> None:
         """Screenshot the page and run axe-core on it: no violation allowed."""
+        # Let htmx finish swapping first: a half-faded element would fail the contrast check.
+        expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
         self.shot(label)
         assert_accessible(self.page, label)
 
@@ -115,7 +117,7 @@ def assert_accessible(page: Page, label: str) -> None:
 
 @pytest.fixture
 def browse(page: Page, live_server: Any, csp_violations: list[str], request: pytest.FixtureRequest) -> Browser:
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     return Browser(page, live_server.url, request.node.name)
 
 
@@ -131,7 +133,7 @@ def new_person(browser: Any, live_server: Any, name: str, violations: list[str])
     context = browser.new_context(viewport={"width": 420, "height": 900})
     page = context.new_page()
     watch(page, violations)
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     return Browser(page, live_server.url, name)
 
 

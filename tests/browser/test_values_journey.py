@@ -43,6 +43,7 @@ def test_a_boundary_changes_and_a_value_is_adopted(
     expect(ana.page.locator("ins", has_text="need").first).to_be_visible()
     ana.check("the diff")
     ana.page.get_by_role("link", name="Back to").click()
+    expect(ana.page.get_by_role("button", name="Understood")).to_be_visible()
     url = ana.page.url
     ana.page.get_by_role("button", name="Understood").click()
     expect(ana.page.locator("#ack-panel")).to_contain_text("Understood")
@@ -58,15 +59,19 @@ def test_a_boundary_changes_and_a_value_is_adopted(
     cy.page.get_by_label("Why").fill("Small silences grew into big ones last year.")
     cy.check("cy proposes a value")
     cy.page.get_by_role("button", name="Put it forward").click()
+    cy.page.wait_for_url("**/proposals/*/")
     proposal_url = cy.page.url
     cy.check("the proposal")
 
     def answer(person: Browser, label: str, note: str = "") -> None:
         person.go(proposal_url.removeprefix(live_server.url))
+        expect(person.page.locator("#respond-panel form")).to_be_visible()
         person.page.get_by_label(label).check()
         if note:
             person.page.get_by_label("A note").fill(note)
-        person.page.get_by_role("button", name="Send my answer").click()
+        # Wait for the answer to be saved and swapped in before anyone else acts.
+        with person.page.expect_response(lambda r: r.url.endswith("/respond/")):
+            person.page.get_by_role("button", name="Send my answer").click()
 
     answer(ana, "I consent")
     expect(ana.page.locator("#respond-panel")).to_contain_text("Change your answer")

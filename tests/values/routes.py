@@ -119,8 +119,8 @@ ROUTES = [
         queries=12,
         private=True,
     ),
-    Route("values:proposal_create", agreement, queries=7, private=True),
-    Route("values:proposal_create", agreement, "post", lambda w: WORDS, 302, 302, queries=18, private=True),
+    Route("values:proposal_create", agreement, queries=9, private=True),
+    Route("values:proposal_create", agreement, "post", lambda w: WORDS, 302, 302, queries=20, private=True),
     Route("values:proposal_detail", proposal, queries=11, private=True),
     Route(
         "values:proposal_respond",

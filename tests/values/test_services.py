@@ -251,3 +251,45 @@ def test_history_cannot_be_changed_or_deleted_in_the_database(
     with pytest.raises(IntegrityError), transaction.atomic():
         model.objects.all()._raw_delete(model.objects.db)
     assert item.current_version is not None
+
+
+def test_widening_an_agreement_is_a_proposal_and_the_newcomer_is_asked(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = value(ana, ben, everyone=False, audience=[ben.public_id])
+    assert not Item.objects.visible_to(cy).filter(pk=item.pk).exists()
+    proposal = services.propose_change(
+        proposer=ana,
+        item=item,
+        base_number=1,
+        title=item.title,
+        text=item.current_version.text,
+        why="Cy is part of this now",
+        everyone=False,
+        audience=[ben.public_id, cy.public_id],
+    )
+    # Only the present audience answers; Cy still cannot see it.
+    assert not Item.objects.visible_to(cy).filter(pk=item.pk).exists()
+    services.amend(proposer=ana, proposal=proposal, revision_number=1, title=item.title, text="Same", why="w")
+    services.respond(member=ben, proposal=proposal, revision_number=2, answer=Answer.CONSENT)
+    item.refresh_from_db()
+    assert Item.objects.visible_to(cy).filter(pk=item.pk).exists()
+    assert [i.pk for i in selectors.needs(cy).to_consent] == [item.pk]
+    assert Event.objects.filter(item=item, kind=Event.Kind.AUDIENCE_CHANGED).exists()
+
+
+def test_a_new_audience_must_come_from_the_polycule(ana: Membership, ben: Membership) -> None:
+    item = value(ana, ben)
+    stranger = MembershipFactory()
+    with pytest.raises(RuleError):
+        services.propose_change(
+            proposer=ana,
+            item=item,
+            base_number=1,
+            title="t",
+            text="x",
+            why="w",
+            everyone=False,
+            audience=[stranger.public_id],
+        )
+    assert not Proposal.objects.filter(change=Proposal.Change.REVISE).exists()
