@@ -141,5 +141,12 @@ def test_every_signed_out_page_is_accessible(
     # A member who is not a steward, refused politely.
     ben = new_person(browser, live_server, "every-page-ben", csp_violations)
     sign_in(ben, "ben@example.com", DEMO_PASSWORD)
-    ben.go(reverse("relationships:polycule_rename", args=[demo["Ben"].polycule.public_id]))
+    pid = demo["Ben"].polycule.public_id
+    ben.go(reverse("relationships:polycule_rename", args=[pid]))
     ben.check("not a steward")
+    cys = Item.objects.get(owner=demo["Cy"], kind=Kind.BOUNDARY)
+    ben.go(reverse("values:suggestion_create", args=[pid, cys.public_id]))
+    ben.check("suggest a change")
+    ben.go(reverse("relationships:polycule_leave", args=[pid]))
+    expect(ben.page.get_by_role("heading", level=1)).to_be_visible()
+    ben.check("leaving asks for the password again")
