@@ -79,6 +79,8 @@ class Route:
     steward: int = 200
     # Most queries a signed-in member's request may make, whatever the amount of data.
     queries: int = 20
+    # For in-place actions: the budget of the htmx request, which answers with a fragment.
+    fragment: int | None = None
     # Items shared with some: everyone else in the polycule gets 404 too.
     private: bool = False
 

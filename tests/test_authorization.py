@@ -114,6 +114,20 @@ def test_matrix(route: Route, persona: str, world: World, django_assert_max_num_
     assert response.status_code == route.expected(persona), response.content[:500]
 
 
+@pytest.mark.parametrize("persona", [MEMBER, STEWARD])
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.fragment], ids=lambda r: r.id)
+def test_in_place_actions_answer_htmx_with_a_fragment_within_budget(  # type: ignore[no-untyped-def]
+    route: Route, persona: str, world: World, django_assert_max_num_queries
+) -> None:
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    send = getattr(_client(world, persona), route.method)
+    with django_assert_max_num_queries(route.fragment):
+        response = send(url, route.data(world), HTTP_HX_REQUEST="true")
+    if response.status_code < 400 or response.status_code in {409, 422}:
+        assert b"<html" not in response.content, "an htmx request got a whole page"
+        assert response.status_code != 302, "an htmx request got a redirect"
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
 def test_unknown_polycule_is_404_like_a_foreign_one(route: Route, world: World) -> None:
     kwargs = {**route.kwargs(world), "polycule_id": uuid.uuid4()}

@@ -2,14 +2,18 @@ from tests.matrix import Route, invitation, polycule, target
 
 ROUTES = [
     Route("relationships:polycule_detail", polycule, queries=8),
-    Route("relationships:polycule_rename", polycule, member=403, queries=6),
-    Route("relationships:polycule_rename", polycule, "post", lambda w: {"name": "Garden"}, 403, 302, queries=7),
+    Route("relationships:polycule_rename", polycule, member=403, queries=6, fragment=6),
+    Route(
+        "relationships:polycule_rename", polycule, "post", lambda w: {"name": "Garden"}, 403, 302, queries=7, fragment=8
+    ),
     Route("relationships:membership_edit", polycule, queries=6),
     Route("relationships:membership_edit", polycule, "post", lambda w: {"display_name": "B"}, 302, 302, queries=7),
     # Leaving asks for a fresh sign-in first: the matrix's sessions are not fresh.
     Route("relationships:polycule_leave", polycule, member=302, steward=302, queries=14),
     Route("relationships:polycule_leave", polycule, "post", member=302, steward=302, queries=14),
-    Route("relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=11),
+    Route(
+        "relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=11, fragment=12
+    ),
     Route("relationships:member_remove", target, member=403, queries=7),
     Route("relationships:member_remove", target, "post", member=403, steward=302, queries=11),
     Route("relationships:invitation_create", polycule, queries=6),
@@ -22,6 +26,6 @@ ROUTES = [
         302,
         queries=12,
     ),
-    Route("relationships:invitation_resend", invitation, "post", member=302, steward=302, queries=11),
-    Route("relationships:invitation_revoke", invitation, "post", member=302, steward=302, queries=11),
+    Route("relationships:invitation_resend", invitation, "post", member=302, steward=302, queries=11, fragment=13),
+    Route("relationships:invitation_revoke", invitation, "post", member=302, steward=302, queries=11, fragment=13),
 ]
