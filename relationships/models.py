@@ -5,6 +5,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 
@@ -110,6 +112,9 @@ class Invitation(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=LessThanOrEqual(Length("note"), 1000), name="invitation_note_length"),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation to {self.email}"

@@ -10,6 +10,8 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from relationships.models import Membership, Polycule
@@ -18,6 +20,14 @@ TITLE_MAX = 120
 TEXT_MAX = 4000
 WHY_MAX = 2000
 NOTE_MAX = 1000
+
+
+def within(table: str, **limits: int) -> list[models.BaseConstraint]:
+    """Length limits the database enforces too, not only the forms (promise 18)."""
+    return [
+        models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=f"{table}_{field}_length")
+        for field, limit in limits.items()
+    ]
 
 
 class Kind(models.TextChoices):
@@ -135,6 +145,7 @@ class Version(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["item", "number"], name="version_number_unique_per_item"),
             models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            *within("version", text=TEXT_MAX, why=WHY_MAX),
         ]
 
     def __str__(self) -> str:
@@ -156,7 +167,8 @@ class Acknowledgment(models.Model):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["version", "member"], name="acknowledgment_once_per_version")
+            models.UniqueConstraint(fields=["version", "member"], name="acknowledgment_once_per_version"),
+            *within("acknowledgment", note=NOTE_MAX),
         ]
 
 
@@ -234,6 +246,7 @@ class ProposalRevision(models.Model):
         ordering: ClassVar[list[str]] = ["proposal", "number"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["proposal", "number"], name="proposal_revision_number_unique"),
+            *within("proposalrevision", text=TEXT_MAX, why=WHY_MAX),
         ]
 
 
@@ -291,6 +304,7 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(reply=""), name="suggestion_decline_has_a_note"
             ),
+            *within("suggestion", text=TEXT_MAX, why=WHY_MAX, reply=NOTE_MAX),
         ]
 
 

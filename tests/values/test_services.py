@@ -293,3 +293,10 @@ def test_a_new_audience_must_come_from_the_polycule(ana: Membership, ben: Member
             audience=[stranger.public_id],
         )
     assert not Proposal.objects.filter(change=Proposal.Change.REVISE).exists()
+
+
+def test_the_database_refuses_oversized_text_the_forms_would_refuse(ana: Membership) -> None:
+    item = boundary(ana)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Version.objects.create(item=item, number=2, title="t", text="x" * 4001, why="", author=ana)
+    assert item.versions.count() == 1
