@@ -24,7 +24,7 @@ ROUTES = [
         lambda w: {"email": "new@example.com", "note": "Hi"},
         302,
         302,
-        queries=12,
+        queries=15,
     ),
     Route("relationships:invitation_resend", invitation, "post", member=302, steward=302, queries=11, fragment=13),
     Route("relationships:invitation_revoke", invitation, "post", member=302, steward=302, queries=11, fragment=13),
