@@ -85,7 +85,8 @@ def polycule_rename(request: Request, me: Membership) -> HttpResponse:
     if form.is_valid():
         services.rename_polycule(by=me, name=form.cleaned_data["name"])
         if request.htmx:
-            return render(request, "relationships/polycule_detail.html#polycule-name", _detail_context(me))
+            context = {**_detail_context(me), "renamed": True}
+            return render(request, "relationships/polycule_detail.html#polycule-name", context)
         messages.success(request, "The polycule has its new name.")
         return redirect("relationships:polycule_detail", me.polycule.public_id)
     template = "relationships/polycule_rename.html"

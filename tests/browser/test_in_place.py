@@ -24,6 +24,7 @@ def test_rename_role_and_revoke_happen_in_place(browse: Browser) -> None:
     browse.check("rename in place")
     page.get_by_role("button", name="Save the name").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The Orchard")
+    expect(page.locator("#subnav-home")).to_have_text("The Orchard")
     ben = page.locator("li", has_text="Ben").filter(has=page.get_by_role("button", name="Make steward"))
     ben.get_by_role("button", name="Make steward").click()
     expect(page.locator("li", has_text="Ben").get_by_role("button", name="Make member")).to_be_visible()
