@@ -56,6 +56,11 @@ def _status(form: Any) -> int:
     return 422 if form.is_bound and form.errors else 200
 
 
+def _words(data: dict[str, Any]) -> dict[str, str]:
+    """The words of a version from a cleaned form: its title, text and why."""
+    return {"title": data["title"], "text": data["text"], "why": data["why"]}
+
+
 def _url(name: str, me: Membership, **ids: Any) -> str:
     return reverse(f"values:{name}", kwargs={"polycule_id": me.polycule.public_id, **ids})
 
@@ -294,9 +299,7 @@ def boundary_edit(request: Request, me: Membership, item_id: UUID) -> HttpRespon
                 owner=me,
                 item=item,
                 base_number=form.cleaned_data["base"],
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                why=form.cleaned_data["why"],
+                **_words(form.cleaned_data),
             )
         except services.Stale as exc:
             return _conflict(request, me, item, form, exc, _url("boundary_edit", me, item_id=item.public_id))
@@ -428,9 +431,7 @@ def suggestion_take(request: Request, me: Membership, suggestion_id: UUID) -> Ht
                 owner=me,
                 suggestion=suggestion,
                 base_number=form.cleaned_data["base"],
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                why=form.cleaned_data["why"],
+                **_words(form.cleaned_data),
             )
         except services.Stale as exc:
             return _conflict(request, me, item, form, exc, _url("suggestion_take", me, suggestion_id=suggestion_id))
@@ -584,9 +585,7 @@ def proposal_amend(request: Request, me: Membership, proposal_id: UUID) -> HttpR
                 proposer=me,
                 proposal=proposal,
                 revision_number=data["base"],
-                title=data["title"],
-                text=data["text"],
-                why=data["why"],
+                **_words(data),
             )
         except services.Stale as exc:
             return _conflict(request, me, proposal.item, form, exc, _url("proposal_amend", me, proposal_id=proposal_id))
