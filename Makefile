@@ -48,10 +48,17 @@ test: install
 	fi
 	$(UV) run pytest $(PYTEST_ARGS)
 
+# Files under version control only: what lands is what is linted.
+TEMPLATE_FILES = git ls-files -z 'templates/*.html' 'templates/*.txt'
+PYTHON_FILES = git ls-files -z '*.py'
+
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
+	$(TEMPLATE_FILES) | xargs -0 $(UV) run djade --check --target-version 6.1
+	$(PYTHON_FILES) | xargs -0 $(UV) run django-upgrade --check --target-version 6.1
+	$(UV) run lint-imports
 
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run python manage.py makemigrations --check --dry-run

@@ -1,29 +1,42 @@
 import base64
 import hashlib
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
-from django.urls import reverse
 
-from relationships.invitations import pending_invitation_id
+from .mail import make_message
+from .next_page import after_sign_in
 
 _PREFIX = "fernet:"
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        # An invitee who signed up or in from an invitation goes back to it.
-        if pending_invitation_id(request) is not None:
-            return reverse("relationships:invitation_landing")
-        return super().get_login_redirect_url(request)
+        # Someone who signed up or in on the way somewhere (an invitation) goes back there.
+        return after_sign_in(request) or super().get_login_redirect_url(request)
 
-    def get_email_verification_redirect_url(self, email_address):  # type: ignore[no-untyped-def]
-        if pending_invitation_id(self.request) is not None:
-            return reverse("relationships:invitation_landing")
-        return super().get_email_verification_redirect_url(email_address)
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        return after_sign_in(self.request) or super().get_email_verification_redirect_url(email_address)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMultiAlternatives:
+        # allauth's mails in Trellis's words and layout: "account/email/password_changed" is
+        # the mail "account/password_changed" (see accounts.mail).
+        message = make_message(template_prefix.replace("/email/", "/", 1), email, context, headers=headers)
+        message.subject = self.format_email_subject(message.subject)
+        message.from_email = self.get_from_email()
+        return message
 
 
 def _fernet() -> Fernet:

@@ -30,7 +30,7 @@ _allauth_logout = LogoutView.as_view()
 @login_not_required
 def logout(request: HttpRequest) -> HttpResponse:
     """allauth's sign-out, which also asks the browser to forget this site (promise 5)."""
-    response = _allauth_logout(request)
+    response: HttpResponse = _allauth_logout(request)
     if request.method == "POST":
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response

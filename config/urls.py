@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("relationships.urls")),
     path("", include("values.urls")),
+    path("", include("home.urls")),
 ]
 
 handler404 = "accounts.views.not_found"

@@ -1,16 +1,19 @@
 """The one gate in front of every polycule URL."""
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from functools import update_wrapper
+from typing import Concatenate, Protocol
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+
+from accounts.http import Request
+from accounts.models import User
 
 from .models import Membership
 
 
-def active_membership(user: Any, polycule_id: UUID) -> Membership:
+def active_membership(user: User, polycule_id: UUID) -> Membership:
     """The signed-in person's active membership of that polycule, or 404.
 
     "Missing" and "not yours" get the same answer, so an outsider cannot learn
@@ -29,12 +32,17 @@ def active_membership(user: Any, polycule_id: UUID) -> Membership:
     return membership
 
 
-def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class PolyculeView[**P](Protocol):
+    """A view as Django calls it: the request, the polycule's id, then the view's own arguments."""
+
+    def __call__(self, request: Request, polycule_id: UUID, *args: P.args, **kwargs: P.kwargs) -> HttpResponse: ...
+
+
+def member_required[**P](view: Callable[Concatenate[Request, Membership, P], HttpResponse]) -> PolyculeView[P]:
     """Replaces the view's ``polycule_id`` argument with the caller's membership."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, polycule_id: UUID, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: Request, polycule_id: UUID, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         return view(request, active_membership(request.user, polycule_id), *args, **kwargs)
 
-    wrapper.member_required = True  # type: ignore[attr-defined]
+    update_wrapper(wrapper, view)
     return wrapper

@@ -3,7 +3,7 @@ from django import forms
 from .models import Invitation, Membership, Polycule
 
 
-class PolyculeForm(forms.ModelForm):
+class PolyculeForm(forms.ModelForm[Polycule]):
     class Meta:
         model = Polycule
         fields = ("name",)
@@ -11,7 +11,7 @@ class PolyculeForm(forms.ModelForm):
         help_texts = {"name": "Only its members ever see this name."}
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
         fields = ("display_name", "pronouns")
@@ -25,7 +25,7 @@ class PolyculeCreateForm(forms.Form):
     pronouns = MembershipForm.base_fields["pronouns"]
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(forms.ModelForm[Invitation]):
     class Meta:
         model = Invitation
         fields = ("email", "note")

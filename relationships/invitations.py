@@ -7,7 +7,10 @@ import re
 import secrets
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
+
+from accounts.next_page import forget_after_sign_in, return_after_sign_in
 
 _SESSION_KEY = "trellis_pending_invitation"
 _TOKEN_IN_PATH = re.compile(r"/invitations/[^/\s]+")
@@ -29,7 +32,9 @@ def hash_token(token: str) -> str:
 
 
 def remember_invitation(request: HttpRequest, invitation_id: int) -> None:
+    """The invitee comes back to the invitation after signing up, verifying or signing in."""
     request.session[_SESSION_KEY] = invitation_id
+    return_after_sign_in(request, reverse("relationships:invitation_landing"))
 
 
 def pending_invitation_id(request: HttpRequest) -> int | None:
@@ -39,6 +44,7 @@ def pending_invitation_id(request: HttpRequest) -> int | None:
 
 def forget_invitation(request: HttpRequest) -> None:
     request.session.pop(_SESSION_KEY, None)
+    forget_after_sign_in(request)
 
 
 class RedactTokens(logging.Filter):

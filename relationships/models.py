@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -17,6 +18,9 @@ class Polycule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("relationships:polycule_detail", args=[self.public_id])
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import tasks
+from . import rules, tasks
 from .invitations import hash_token, new_salt, token_for
 from .models import Invitation, Membership, Polycule
 
@@ -26,11 +26,6 @@ class NotAllowed(RuleError):
     """The person may see this, but not do this."""
 
 
-def _require_steward(membership: Membership) -> None:
-    if not membership.is_steward:
-        raise NotAllowed("Only a steward of this polycule can do that.")
-
-
 @transaction.atomic
 def create_polycule(*, user: User, name: str, display_name: str, pronouns: str = "") -> Membership:
     polycule = Polycule.objects.create(name=name)
@@ -44,7 +39,8 @@ def create_polycule(*, user: User, name: str, display_name: str, pronouns: str =
 
 
 def rename_polycule(*, by: Membership, name: str) -> Polycule:
-    _require_steward(by)
+    if not rules.can_rename(by):
+        raise NotAllowed("Only a steward of this polycule can rename it.")
     polycule = by.polycule
     polycule.name = name
     polycule.save(update_fields=["name"])
@@ -60,10 +56,11 @@ def update_membership(*, membership: Membership, display_name: str, pronouns: st
 
 @transaction.atomic
 def set_role(*, by: Membership, member: Membership, role: Membership.Role) -> Membership:
-    _require_steward(by)
     member = Membership.objects.select_for_update().get(pk=member.pk)
-    if not member.is_active:
-        raise RuleError(f"{member.display_name} is no longer in this polycule.")
+    if not rules.can_change_role(by, member):
+        if by.is_steward:
+            raise RuleError(f"{member.display_name} is no longer in this polycule.")
+        raise NotAllowed("Only a steward of this polycule can change who is a steward.")
     if member.role == role:
         return member
     if role == Membership.Role.MEMBER and not _has_other_steward(member):
@@ -99,11 +96,12 @@ def leave_polycule(*, membership: Membership) -> Membership:
 
 @transaction.atomic
 def remove_member(*, by: Membership, member: Membership) -> Membership:
-    _require_steward(by)
-    if member.pk == by.pk:
-        raise RuleError("To go, leave the polycule instead.")
     member = Membership.objects.select_for_update().get(pk=member.pk)
-    if not member.is_active:
+    if not rules.can_remove(by, member):
+        if not by.is_steward:
+            raise NotAllowed("Only a steward can ask someone to leave the polycule.")
+        if member.pk == by.pk:
+            raise RuleError("To go, leave the polycule instead.")
         raise RuleError(f"{member.display_name} is no longer in this polycule.")
     return _depart(member, Membership.Departure.REMOVED)
 
@@ -118,6 +116,8 @@ def _is_active_member(polycule: Polycule, email: str) -> bool:
 
 @transaction.atomic
 def invite(*, by: Membership, email: str, note: str = "") -> Invitation:
+    if not rules.can_invite(by):
+        raise NotAllowed("You are no longer in this polycule.")
     polycule = by.polycule
     email = email.strip()
     if _is_active_member(polycule, email):
@@ -146,7 +146,7 @@ def _send_on_commit(invitation: Invitation) -> None:
 @transaction.atomic
 def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status in {Invitation.Status.ACCEPTED, Invitation.Status.REVOKED}:
+    if not rules.can_resend(by, invitation):
         raise RuleError(f"This invitation was {invitation.status.label.lower()}; it cannot be resent.")
     # A resent invitation gets a fresh week from now.
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
@@ -158,7 +158,7 @@ def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def revoke_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status == Invitation.Status.ACCEPTED:
+    if not rules.can_revoke(by, invitation):
         raise RuleError("This invitation was already accepted.")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
@@ -173,7 +173,7 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def email_matches(*, invitation: Invitation, user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+    return bool(EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists())
 
 
 @transaction.atomic

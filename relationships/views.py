@@ -1,7 +1,5 @@
-from datetime import timedelta
 from uuid import UUID
 
-from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -9,18 +7,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.http import Request
+from accounts.http import Request, form_status, reauthentication_required
 
-from . import services
+from . import rules, selectors, services
 from .access import member_required
 from .forms import InvitationForm, MembershipForm, PolyculeCreateForm, PolyculeForm, RoleForm
 from .invitations import forget_invitation, pending_invitation_id, remember_invitation
 from .models import Invitation, Membership
-
-RECENT_DAYS = 30
 
 
 @require_safe
@@ -47,52 +42,44 @@ def polycule_create(request: Request) -> HttpResponse:
     if form.is_valid():
         membership = services.create_polycule(user=request.user, **form.cleaned_data)
         messages.success(request, f"{membership.polycule.name} is ready. Invite your partners when you are.")
-        return redirect("relationships:polycule_detail", membership.polycule.public_id)
-    return render(request, "relationships/polycule_create.html", {"form": form}, status=_status(form))
-
-
-def _status(form: object) -> int:
-    """422 for a form sent back with errors, so htmx and tests can tell."""
-    return 422 if getattr(form, "is_bound", False) and getattr(form, "errors", None) else 200
-
-
-def _detail_context(me: Membership) -> dict[str, object]:
-    polycule = me.polycule
-    members = list(polycule.memberships.active().select_related("user"))
-    since = max(me.joined_at, timezone.now() - timedelta(days=RECENT_DAYS))
-    return {
-        "me": me,
-        "polycule": polycule,
-        "members": members,
-        "newcomers": [m for m in members if m.pk != me.pk and m.joined_at > since],
-        "invitations": polycule.invitations.pending().select_related("invited_by"),
-        "role_choices": Membership.Role,
-    }
+        return redirect(membership.polycule)
+    return render(request, "relationships/polycule_create.html", {"form": form}, status=form_status(form))
 
 
 @require_safe
 @member_required
 def polycule_detail(request: Request, me: Membership) -> HttpResponse:
-    return render(request, "relationships/polycule_detail.html", _detail_context(me))
+    return _render_detail(request, me)
+
+
+def _render_detail(
+    request: Request, me: Membership, partial: str = "", status: int = 200, **extra: object
+) -> HttpResponse:
+    """The polycule's home page, or for an htmx request only the partial named, from ``extra``."""
+    context = {"me": me, "role_choices": Membership.Role, **extra}
+    if partial and request.htmx:
+        return render(request, f"relationships/polycule_detail.html#{partial}", context, status=status)
+    context["page"] = selectors.polycule_page(me)
+    return render(request, "relationships/polycule_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def polycule_rename(request: Request, me: Membership) -> HttpResponse:
-    form = PolyculeForm(request.POST if request.method == "POST" else None, instance=me.polycule)
-    if not me.is_steward:
+    if not rules.can_rename(me):
         return _refuse(request, me, "Only a steward of this polycule can rename it.")
+    form = PolyculeForm(request.POST if request.method == "POST" else None, instance=me.polycule)
     if form.is_valid():
         services.rename_polycule(by=me, name=form.cleaned_data["name"])
         if request.htmx:
-            context = {**_detail_context(me), "renamed": True}
-            return render(request, "relationships/polycule_detail.html#polycule-name", context)
+            polycule = me.polycule
+            return _render_detail(request, me, "polycule-name", polycule=polycule, can_rename=True, renamed=True)
         messages.success(request, "The polycule has its new name.")
-        return redirect("relationships:polycule_detail", me.polycule.public_id)
+        return redirect(me.polycule)
     template = "relationships/polycule_rename.html"
     if request.htmx:
         template += "#rename-form"
-    return render(request, template, {"form": form, "me": me, "polycule": me.polycule}, status=_status(form))
+    return render(request, template, {"form": form, "me": me, "polycule": me.polycule}, status=form_status(form))
 
 
 def _refuse(request: Request, me: Membership, message: str) -> HttpResponse:
@@ -106,8 +93,8 @@ def membership_edit(request: Request, me: Membership) -> HttpResponse:
     if form.is_valid():
         services.update_membership(membership=me, **form.cleaned_data)
         messages.success(request, "Saved. This is how the others here will see you.")
-        return redirect("relationships:polycule_detail", me.polycule.public_id)
-    return render(request, "relationships/membership_edit.html", {"form": form, "me": me}, status=_status(form))
+        return redirect(me.polycule)
+    return render(request, "relationships/membership_edit.html", {"form": form, "me": me}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,6 +123,8 @@ def _member(me: Membership, member_id: UUID) -> Membership:
 @member_required
 def member_role(request: Request, me: Membership, member_id: UUID) -> HttpResponse:
     member = _member(me, member_id)
+    if not rules.can_change_role(me, member):
+        return _refuse(request, me, "Only a steward of this polycule can change who is a steward.")
     form = RoleForm(request.POST)
     error = None
     status = 200
@@ -151,21 +140,21 @@ def member_role(request: Request, me: Membership, member_id: UUID) -> HttpRespon
         except services.RuleError as exc:
             error, status = exc.message, 409
     if request.htmx:
-        context = {**_detail_context(me), "member": member, "row_error": error}
-        return render(request, "relationships/polycule_detail.html#member-row", context, status=status)
+        row = selectors.member_row(me, member)
+        return _render_detail(request, me, "member-row", status, row=row, row_error=error)
     if error:
         messages.error(request, error)
     else:
         messages.success(request, f"{member.display_name} is now a {member.get_role_display().lower()}.")
-    return redirect("relationships:polycule_detail", me.polycule.public_id)
+    return redirect(me.polycule)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def member_remove(request: Request, me: Membership, member_id: UUID) -> HttpResponse:
     member = _member(me, member_id)
-    if not me.is_steward:
-        return _refuse(request, me, "Only a steward can ask someone to leave the polycule.")
+    if not rules.can_remove(me, member):
+        return _refuse(request, me, "Only a steward can ask someone else to leave the polycule.")
     error = None
     if request.method == "POST":
         try:
@@ -174,7 +163,7 @@ def member_remove(request: Request, me: Membership, member_id: UUID) -> HttpResp
             error = exc.message
         else:
             messages.success(request, f"{member.display_name} is no longer in {me.polycule.name}.")
-            return redirect("relationships:polycule_detail", me.polycule.public_id)
+            return redirect(me.polycule)
     context = {"me": me, "member": member, "error": error}
     return render(request, "relationships/member_remove.html", context, status=409 if error else 200)
 
@@ -193,8 +182,8 @@ def invitation_create(request: Request, me: Membership) -> HttpResponse:
                 form.add_error("email", exc.message)
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}. The link works for a week.")
-                return redirect("relationships:polycule_detail", me.polycule.public_id)
-    return render(request, "relationships/invitation_create.html", {"form": form, "me": me}, status=_status(form))
+                return redirect(me.polycule)
+    return render(request, "relationships/invitation_create.html", {"form": form, "me": me}, status=form_status(form))
 
 
 def _invitation(me: Membership, invitation_id: UUID) -> Invitation:
@@ -203,10 +192,11 @@ def _invitation(me: Membership, invitation_id: UUID) -> Invitation:
 
 def _invitation_action(request: Request, me: Membership, invitation: Invitation, done: str) -> HttpResponse:
     if request.htmx:
-        context = {**_detail_context(me), "invitation": invitation, "row_message": done}
-        return render(request, "relationships/polycule_detail.html#invitation-row", context)
+        return _render_detail(
+            request, me, "invitation-row", row=selectors.invitation_row(me, invitation), row_message=done
+        )
     messages.success(request, done)
-    return redirect("relationships:polycule_detail", me.polycule.public_id)
+    return redirect(me.polycule)
 
 
 @require_POST

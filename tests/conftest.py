@@ -45,6 +45,21 @@ def former(polycule, steward) -> Membership:  # type: ignore[no-untyped-def]
     return leave_polycule(membership=membership)
 
 
+@pytest.fixture
+def ana(db) -> Membership:  # type: ignore[no-untyped-def]
+    return StewardFactory(display_name="Ana")
+
+
+@pytest.fixture
+def ben(ana: Membership) -> Membership:
+    return MembershipFactory(polycule=ana.polycule, display_name="Ben")
+
+
+@pytest.fixture
+def cy(ana: Membership) -> Membership:
+    return MembershipFactory(polycule=ana.polycule, display_name="Cy")
+
+
 def client_for(membership_or_user) -> Client:  # type: ignore[no-untyped-def]
     user = getattr(membership_or_user, "user", membership_or_user)
     client = Client()

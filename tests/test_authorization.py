@@ -7,11 +7,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.home.routes import ROUTES as HOME_ROUTES
 from tests.matrix import MEMBER, PERSONAS, SIGNED_OUT, STEWARD, Route, World, build_world
 from tests.relationships.routes import ROUTES as RELATIONSHIP_ROUTES
 from tests.values.routes import ROUTES as VALUES_ROUTES
 
-ROUTES: list[Route] = [*RELATIONSHIP_ROUTES, *VALUES_ROUTES]
+ROUTES: list[Route] = [*RELATIONSHIP_ROUTES, *VALUES_ROUTES, *HOME_ROUTES]
 
 # Pages anyone may open; each has its own tests.
 PUBLIC = {
@@ -58,7 +59,7 @@ ACCOUNT = {
     "relationships:polycule_list": {},
     "relationships:polycule_create": {},
     "relationships:invitation_accept": {},
-    "values:dashboard": {},
+    "home:dashboard": {},
 }
 
 

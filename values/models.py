@@ -1,17 +1,20 @@
 """Values, agreements and boundaries: one engine for three kinds of item.
 
 Versions, acknowledgments, consents, proposal revisions, responses and
-reaffirmations are append-only: rows are added, never changed (enforced by the
-database on PostgreSQL, see migration 0002). What is "current" is derived.
+reaffirmations are append-only: rows are added, never changed or deleted, which
+PostgreSQL enforces with the ``AppendOnly`` trigger each of them declares
+(promise 19). What is "current" is derived.
 """
 
 import uuid
 from typing import ClassVar
 
+import pgtrigger
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 
 from relationships.models import Membership, Polycule
@@ -28,6 +31,20 @@ def within(table: str, **limits: int) -> list[models.BaseConstraint]:
         models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=f"{table}_{field}_length")
         for field, limit in limits.items()
     ]
+
+
+class AppendOnly(pgtrigger.Protect):
+    """Refuses UPDATE and DELETE of a history row, as an integrity error (promise 19).
+    Erasing data on request (account deletion) will go through ``pgtrigger.ignore``."""
+
+    def __init__(self) -> None:
+        super().__init__(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+    def get_func(self, model: models.Model) -> str:
+        return self.format_sql(
+            "RAISE EXCEPTION 'history in % is append-only: % refused', TG_TABLE_NAME, TG_OP"
+            " USING ERRCODE = 'integrity_constraint_violation';"
+        )
 
 
 class Kind(models.TextChoices):
@@ -49,18 +66,11 @@ class Category(models.TextChoices):
 
 class ItemQuerySet(models.QuerySet["Item"]):
     def visible_to(self, membership: Membership) -> "ItemQuerySet":
-        """Items this member may know exist: every query for items starts here."""
+        """Items this member may know exist: every query for items starts here.
+        ``Item.audience`` is the same rule read the other way, in Python."""
         in_audience = ItemAudience.objects.filter(item=OuterRef("pk"), membership=membership)
         return self.filter(polycule_id=membership.polycule_id).filter(
             Q(everyone=True) | Q(owner=membership) | Exists(in_audience)
-        )
-
-    def visible_to_any(self, memberships: "models.QuerySet[Membership] | list[Membership]") -> "ItemQuerySet":
-        """Items visible through any of these memberships (one person's, across polycules)."""
-        ids = [m.pk for m in memberships]
-        in_audience = ItemAudience.objects.filter(item=OuterRef("pk"), membership_id__in=ids)
-        return self.filter(polycule__memberships__in=ids).filter(
-            Q(everyone=True) | Q(owner_id__in=ids) | Exists(in_audience)
         )
 
     def adopted(self) -> "ItemQuerySet":
@@ -73,8 +83,8 @@ class ItemQuerySet(models.QuerySet["Item"]):
 class Item(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    category = models.CharField(max_length=24, choices=Category.choices, default=Category.OTHER)
+    kind = models.CharField(max_length=16, choices=Kind)
+    category = models.CharField(max_length=24, choices=Category, default=Category.OTHER)
     # A boundary belongs to one member; values and agreements to their audience.
     owner = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="boundaries")
     everyone = models.BooleanField(default=True, help_text="The whole polycule, now and later, can see it.")
@@ -105,13 +115,20 @@ class Item(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("values:item_detail", args=[self.polycule.public_id, self.public_id])
+
     @property
     def title(self) -> str:
         return self.current_version.title if self.current_version else "(proposed)"
 
-    @property
-    def is_boundary(self) -> bool:
-        return self.kind == Kind.BOUNDARY
+    def audience(self) -> list[Membership]:
+        """The active members who can see this item, its owner included: the Python form of
+        ``Item.objects.visible_to``, which must agree with it (tests/values/test_audience.py)."""
+        members = Membership.objects.active().filter(polycule_id=self.polycule_id)
+        if not self.everyone:
+            members = members.filter(audience_links__item=self) | members.filter(pk=self.owner_id or 0)
+        return list(members.distinct().order_by("joined_at", "id"))
 
 
 class ItemAudience(models.Model):
@@ -141,6 +158,7 @@ class Version(models.Model):
     )
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         ordering: ClassVar[list[str]] = ["item", "number"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["item", "number"], name="version_number_unique_per_item"),
@@ -166,6 +184,7 @@ class Acknowledgment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["version", "member"], name="acknowledgment_once_per_version"),
             *within("acknowledgment", note=NOTE_MAX),
@@ -180,6 +199,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["version", "member"], name="consent_once_per_version")
         ]
@@ -224,6 +244,9 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.get_change_display()} proposal"
 
+    def get_absolute_url(self) -> str:
+        return reverse("values:proposal_detail", args=[self.item.polycule.public_id, self.public_id])
+
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
@@ -243,6 +266,7 @@ class ProposalRevision(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         ordering: ClassVar[list[str]] = ["proposal", "number"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["proposal", "number"], name="proposal_revision_number_unique"),
@@ -265,6 +289,7 @@ class Response(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         ordering: ClassVar[list[str]] = ["created_at", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=~Q(answer="object") | ~Q(note=""), name="response_objection_has_a_note"),
@@ -316,6 +341,7 @@ class Reaffirmation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly()]
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
 
 
@@ -339,7 +365,7 @@ class Event(models.Model):
         AUDIENCE_CHANGED = "audience_changed", "changed who can see"
 
     polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(max_length=24, choices=Kind)
     actor = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, related_name="events")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     version = models.ForeignKey(Version, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -80,7 +80,7 @@ def _rows(
         events = events.filter(actor=person)
     if item:
         events = events.filter(item=item)
-    rows = (
+    rows: QuerySet[Any, dict[str, Any]] = (
         events.order_by()
         .annotate(
             at=F("created_at"),
@@ -91,12 +91,14 @@ def _rows(
         )
         .values(*_COLUMNS)
     )
+    ordered: QuerySet[Any, dict[str, Any]]
     if item or (kinds and group != "members"):
-        return rows.order_by("-at")
+        ordered = rows.order_by("-at")
+        return ordered
     members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
     if person:
         members = members.filter(pk=person.pk)
-    joins = members.annotate(
+    joins: QuerySet[Any, dict[str, Any]] = members.annotate(
         at=F("joined_at"),
         kind=Value(MEMBER_JOINED, output_field=CharField()),
         actor_ref=F("id"),
@@ -104,7 +106,7 @@ def _rows(
         version_ref=_none(),
         proposal_ref=_none(),
     ).values(*_COLUMNS)
-    leaves = (
+    leaves: QuerySet[Any, dict[str, Any]] = (
         members.filter(left_at__isnull=False)
         .annotate(
             at=F("left_at"),
@@ -117,8 +119,10 @@ def _rows(
         .values(*_COLUMNS)
     )
     if group == "members":
-        return joins.union(leaves, all=True).order_by("-at")
-    return rows.union(joins, leaves, all=True).order_by("-at")
+        ordered = joins.union(leaves, all=True).order_by("-at")
+    else:
+        ordered = rows.union(joins, leaves, all=True).order_by("-at")
+    return ordered
 
 
 def timeline(

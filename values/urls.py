@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import boundaries, items, proposals, suggestions, timeline
 
 app_name = "values"
 
@@ -10,27 +10,26 @@ PROPOSAL = P + "proposals/<uuid:proposal_id>/"
 SUGGESTION = P + "suggestions/<uuid:suggestion_id>/"
 
 urlpatterns = [
-    path("home/", views.dashboard, name="dashboard"),
-    path(P + "items/", views.item_list, name="item_list"),
-    path(P + "items/new/<str:kind>/", views.item_create, name="item_create"),
-    path(ITEM, views.item_detail, name="item_detail"),
-    path(ITEM + "acknowledge/", views.boundary_acknowledge, name="boundary_acknowledge"),
-    path(ITEM + "reaffirm/", views.item_reaffirm, name="item_reaffirm"),
-    path(ITEM + "consent/", views.item_consent, name="item_consent"),
-    path(ITEM + "edit/", views.boundary_edit, name="boundary_edit"),
-    path(ITEM + "retire/", views.boundary_retire, name="boundary_retire"),
-    path(ITEM + "audience/", views.boundary_audience, name="boundary_audience"),
-    path(ITEM + "versions/", views.version_list, name="version_list"),
-    path(ITEM + "diff/", views.version_diff, name="version_diff"),
-    path(ITEM + "suggest/", views.suggestion_create, name="suggestion_create"),
-    path(ITEM + "propose/", views.proposal_create, name="proposal_create"),
-    path(SUGGESTION + "take/", views.suggestion_take, name="suggestion_take"),
-    path(SUGGESTION + "decline/", views.suggestion_decline, name="suggestion_decline"),
-    path(PROPOSAL, views.proposal_detail, name="proposal_detail"),
-    path(PROPOSAL + "respond/", views.proposal_respond, name="proposal_respond"),
-    path(PROPOSAL + "amend/", views.proposal_amend, name="proposal_amend"),
-    path(PROPOSAL + "withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
-    path(PROPOSAL + "nudge/", views.proposal_nudge, name="proposal_nudge"),
-    path(P + "timeline/", views.polycule_timeline, name="timeline"),
-    path(P + "welcome/", views.onboarding, name="onboarding"),
+    path(P + "items/", items.item_list, name="item_list"),
+    path(P + "items/new/<str:kind>/", items.item_create, name="item_create"),
+    path(ITEM, items.item_detail, name="item_detail"),
+    path(ITEM + "reaffirm/", items.item_reaffirm, name="item_reaffirm"),
+    path(ITEM + "consent/", items.item_consent, name="item_consent"),
+    path(ITEM + "versions/", items.version_list, name="version_list"),
+    path(ITEM + "diff/", items.version_diff, name="version_diff"),
+    path(ITEM + "acknowledge/", boundaries.boundary_acknowledge, name="boundary_acknowledge"),
+    path(ITEM + "edit/", boundaries.boundary_edit, name="boundary_edit"),
+    path(ITEM + "retire/", boundaries.boundary_retire, name="boundary_retire"),
+    path(ITEM + "audience/", boundaries.boundary_audience, name="boundary_audience"),
+    path(ITEM + "suggest/", suggestions.suggestion_create, name="suggestion_create"),
+    path(SUGGESTION + "take/", suggestions.suggestion_take, name="suggestion_take"),
+    path(SUGGESTION + "decline/", suggestions.suggestion_decline, name="suggestion_decline"),
+    path(ITEM + "propose/", proposals.proposal_create, name="proposal_create"),
+    path(ITEM + "propose/retire/", proposals.proposal_retire, name="proposal_retire"),
+    path(PROPOSAL, proposals.proposal_detail, name="proposal_detail"),
+    path(PROPOSAL + "respond/", proposals.proposal_respond, name="proposal_respond"),
+    path(PROPOSAL + "amend/", proposals.proposal_amend, name="proposal_amend"),
+    path(PROPOSAL + "withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path(PROPOSAL + "nudge/", proposals.proposal_nudge, name="proposal_nudge"),
+    path(P + "timeline/", timeline.polycule_timeline, name="timeline"),
 ]

@@ -32,10 +32,12 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_htmx",
     "django_tasks_db",
+    "pgtrigger",
     "accounts",
     "relationships",
     "values",
     "conversations",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +92,6 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process: rate limits and TOTP replay protection live here.
 REDIS_URL = env_str("REDIS_URL")
@@ -111,9 +112,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "values:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 # Where a newcomer lands after accepting an invitation (given its polycule_id).
-WELCOME_URL_NAME = "values:onboarding"
+WELCOME_URL_NAME = "home:onboarding"
 
 # Sessions: idle limit through SESSION_COOKIE_AGE renewed on every request,
 # absolute limit through accounts.middleware.SessionLimitsMiddleware.

@@ -48,7 +48,7 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
     )
     item = {"polycule_id": pid, "item_id": boundary.public_id}
     return [
-        ("dashboard", reverse("values:dashboard")),
+        ("dashboard", reverse("home:dashboard")),
         ("polycule list", reverse("relationships:polycule_list")),
         ("start a polycule", reverse("relationships:polycule_create")),
         ("polycule home", reverse("relationships:polycule_detail", args=[pid])),
@@ -69,13 +69,13 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
         ("diff", reverse("values:version_diff", kwargs=item)),
         ("suggestion to take", reverse("values:suggestion_take", args=[pid, suggestion.public_id])),
         ("propose change", reverse("values:proposal_create", args=[pid, agreement.public_id])),
-        ("propose retiring", reverse("values:proposal_create", args=[pid, agreement.public_id]) + "?retire=1"),
+        ("propose retiring", reverse("values:proposal_retire", args=[pid, agreement.public_id])),
         ("open proposal", reverse("values:proposal_detail", args=[pid, proposal.public_id])),
         ("my proposal", reverse("values:proposal_detail", args=[pid, mine.public_id])),
         ("amend", reverse("values:proposal_amend", args=[pid, mine.public_id])),
         ("timeline", reverse("values:timeline", args=[pid])),
         ("timeline filtered", reverse("values:timeline", args=[pid]) + "?kind=answers"),
-        ("welcome", reverse("values:onboarding", args=[pid])),
+        ("welcome", reverse("home:onboarding", args=[pid])),
         ("account", reverse("accounts:settings")),
         ("e-mail addresses", reverse("account_email")),
         ("change password", reverse("account_change_password")),

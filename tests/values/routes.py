@@ -122,6 +122,17 @@ ROUTES = [
     ),
     Route("values:proposal_create", agreement, queries=9, private=True),
     Route("values:proposal_create", agreement, "post", lambda w: WORDS, 302, 302, queries=20, private=True),
+    Route("values:proposal_retire", agreement, queries=9, private=True),
+    Route(
+        "values:proposal_retire",
+        agreement,
+        "post",
+        lambda w: {"base": 1, "why": "w"},
+        302,
+        302,
+        queries=20,
+        private=True,
+    ),
     Route("values:proposal_detail", proposal, queries=11, private=True),
     Route(
         "values:proposal_respond",
@@ -139,5 +150,4 @@ ROUTES = [
     Route("values:proposal_withdraw", proposal, "post", member=404, steward=302, queries=12, private=True),
     Route("values:proposal_nudge", proposal, "post", member=404, steward=302, queries=14, private=True),
     Route("values:timeline", polycule, queries=12),
-    Route("values:onboarding", polycule, queries=7),
 ]

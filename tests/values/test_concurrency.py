@@ -10,7 +10,7 @@ from django.db import connection
 
 from relationships.models import Membership
 from tests.conftest import client_for
-from values import services
+from values import selectors, services
 from values.models import Acknowledgment, Consent, Event, Item, Proposal, Response, Suggestion, Version
 
 from .build import Answer, adopted, boundary, fresh, proposed, url
@@ -203,4 +203,4 @@ def test_an_answer_while_the_proposal_is_amended_is_either_counted_or_stale(
         assert response.current.text == "Clearer"
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.OPEN
-    assert {m.display_name for m in services.waiting_on(proposal)} == {"Ana", "Ben"}
+    assert {m.display_name for m in selectors.waiting_on(proposal)} == {"Ana", "Ben"}

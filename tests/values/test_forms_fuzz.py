@@ -114,7 +114,8 @@ FORMS = [
     ),
     Form("suggestion_take", _suggestion("suggestion_take"), lambda w: w.ana, WORDS),
     Form("suggestion_decline", _suggestion("suggestion_decline"), lambda w: w.ana, {"reply": "Not now"}),
-    Form("proposal_create", _item("proposal_create", "value"), lambda w: w.ben, WORDS, ("retire",)),
+    Form("proposal_create", _item("proposal_create", "value"), lambda w: w.ben, WORDS),
+    Form("proposal_retire", _item("proposal_retire", "value"), lambda w: w.ben, {"base": "1", "why": "w"}),
     Form(
         "proposal_respond",
         _proposal("proposal_respond"),
@@ -224,11 +225,11 @@ def test_an_xss_corpus_stays_inert_on_every_values_page(
         (ben, url("version_diff", ana, item_id=item.public_id) + "?from=1&to=2", ("title", "text", "why1", "why")),
         (ben, url("version_list", ana, item_id=item.public_id), ("title", "text", "why1", "why")),
         (ben, url("timeline", ana), ("title", "vtitle", "newtitle")),
-        (cy, reverse("values:dashboard"), ("title", "atitle")),
-        (ben, reverse("values:dashboard"), ("newtitle",)),
-        (ana, reverse("values:dashboard"), ("title",)),
+        (cy, reverse("home:dashboard"), ("title", "atitle")),
+        (ben, reverse("home:dashboard"), ("newtitle",)),
+        (ana, reverse("home:dashboard"), ("title",)),
         (ana, url("suggestion_take", ana, suggestion_id=waiting.public_id), ("title", "open", "owhy")),
-        (cy, url("onboarding", ana), ()),
+        (cy, reverse("home:onboarding", args=[ana.polycule.public_id]), ()),
     ]
     for member, address, tags in pages:
         response = client(member).get(address)

@@ -33,7 +33,7 @@ def _pages_for_cy(world: World) -> list[str]:
     ana = world.steward.public_id
     return [
         *urls,
-        reverse("values:dashboard"),
+        reverse("home:dashboard"),
         lists + "?needs=1",
         lists + "?due=1",
         lists + "?retired=1",
@@ -99,7 +99,7 @@ def test_no_page_does_more_queries_with_more_data(world: World) -> None:
     client = Client()
     client.force_login(world.member.user)
     urls = [reverse(r.name, kwargs=r.kwargs(world)) for r in GET_ROUTES if r.member == 200]
-    urls.append(reverse("values:dashboard"))
+    urls.append(reverse("home:dashboard"))
     _grow(world, 10)
     small = {url: _count(client, url) for url in urls}
     _grow(world, 490)

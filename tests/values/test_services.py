@@ -159,7 +159,7 @@ def test_amending_clears_every_response(ana: Membership, ben: Membership, cy: Me
 
 
 def selectors_waiting(proposal: Proposal) -> list[str]:
-    return [m.display_name for m in services.waiting_on(proposal)]
+    return [m.display_name for m in selectors.waiting_on(proposal)]
 
 
 def test_only_the_proposer_amends_withdraws_or_nudges(ana: Membership, ben: Membership, cy: Membership) -> None:
@@ -190,9 +190,7 @@ def test_a_proposal_against_an_old_version_is_refused(ana: Membership, ben: Memb
 
 def test_retiring_a_value_is_a_proposal(ana: Membership, ben: Membership) -> None:
     item = value(ana, ben)
-    proposal = services.propose_change(
-        proposer=ana, item=item, base_number=1, title=item.title, text="", why="Our kids are grown", retire=True
-    )
+    proposal = services.propose_retiring(proposer=ana, item=item, base_number=1, why="Our kids are grown")
     services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
     item.refresh_from_db()
     assert item.retired_at is not None
@@ -209,7 +207,7 @@ def test_a_newcomer_is_asked_about_what_was_set_before(ana: Membership, ben: Mem
     own = boundary(ana)
     dee = MembershipFactory(polycule=ana.polycule, display_name="Dee", joined_at=timezone.now() + timedelta(seconds=1))
     waiting = selectors.newcomer_items(dee)
-    assert {i.pk for i in waiting} == {item.pk, own.pk}
+    assert {row.item.pk for row in waiting} == {item.pk, own.pk}
     services.consent(member=dee, item=item, version_number=1)
     services.acknowledge(member=dee, item=own, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
     assert selectors.newcomer_items(dee) == []

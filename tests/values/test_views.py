@@ -16,7 +16,7 @@ from django.utils import timezone
 from relationships.models import Membership
 from tests.conftest import client_for
 from tests.factories import InvitationFactory, MembershipFactory, StewardFactory, UserFactory, token
-from values import services
+from values import selectors, services
 from values.models import (
     Acknowledgment,
     Consent,
@@ -212,7 +212,7 @@ def test_a_newcomer_consents_to_a_value(ana: Membership, ben: Membership) -> Non
     assert Consent.objects.filter(member=dee, version=item.current_version).count() == 1
     assert "Your consent is recorded." in followed(response, client(dee))
     welcome = client(dee).post(url("item_consent", ana, item_id=item.public_id), {"version": 1, "next": "welcome"})
-    assert welcome["Location"] == url("onboarding", ana)
+    assert welcome["Location"] == reverse("home:onboarding", args=[ana.polycule.public_id])
     assert Consent.objects.filter(member=dee).count() == 1
 
 
@@ -366,9 +366,9 @@ def test_proposing_a_change_to_a_value(ana: Membership, ben: Membership) -> None
 
 def test_proposing_to_retire_a_value(ana: Membership, ben: Membership) -> None:
     item = adopted(ana, ben)
-    target = url("proposal_create", ana, item_id=item.public_id)
-    assert "Propose retiring" in page(client(ben).get(target, {"retire": 1}))
-    response = client(ben).post(target, {"retire": 1, "why": "Our kids are grown", "base": 1})
+    target = url("proposal_retire", ana, item_id=item.public_id)
+    assert "Propose retiring" in page(client(ben).get(target))
+    response = client(ben).post(target, {"why": "Our kids are grown", "base": 1})
     assert response.status_code == 302
     proposal = Proposal.objects.get(change=Proposal.Change.RETIRE)
     assert proposal.proposer == ben
@@ -442,7 +442,7 @@ def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membershi
     proposal.refresh_from_db()
     assert proposal.revision is not None
     assert (proposal.revision.number, proposal.revision.text) == (2, "Clearer wording")
-    assert {m.display_name for m in services.waiting_on(proposal)} == {"Ana", "Ben"}
+    assert {m.display_name for m in selectors.waiting_on(proposal)} == {"Ana", "Ben"}
 
 
 def test_withdrawing_a_proposal(ana: Membership, ben: Membership, cy: Membership) -> None:
@@ -461,7 +461,7 @@ def test_the_proposer_s_nudge_shows_on_the_others_dashboards(ana: Membership, be
     assert client(ben).post(target).status_code == 404
     assert "gentle reminder" in followed(client(cy).post(target), client(cy))
     assert Nudge.objects.get().by == cy
-    dashboard = page(client(ana).get(reverse("values:dashboard")))
+    dashboard = page(client(ana).get(reverse("home:dashboard")))
     assert "Cy asked for your answer" in dashboard
     assert "sent a reminder recently" in followed(client(cy).post(target), client(cy))
     assert Nudge.objects.count() == 1
@@ -520,9 +520,7 @@ def test_a_stale_retirement_proposal_is_refused(ana: Membership, ben: Membership
     change = services.propose_change(proposer=ana, item=item, base_number=1, title="t", text="Adopted since", why="w")
     services.respond(member=ben, proposal=change, revision_number=1, answer=Answer.CONSENT)
     before = counts()
-    response = client(ben).post(
-        url("proposal_create", ana, item_id=item.public_id), {"retire": 1, "why": "Grown kids", "base": 1}
-    )
+    response = client(ben).post(url("proposal_retire", ana, item_id=item.public_id), {"why": "Grown kids", "base": 1})
     _conflict_shows(response, "Adopted since", "Grown kids")
     assert counts() == before
 
@@ -764,6 +762,7 @@ ACK = _item_url("boundary_acknowledge", "boundary")
 CONSENT = _item_url("item_consent", "value")
 SUGGEST = _item_url("suggestion_create", "boundary")
 PROPOSE = _item_url("proposal_create", "value")
+RETIRE = _item_url("proposal_retire", "value")
 RESPOND = _proposal("proposal_respond")
 AMEND = _proposal("proposal_amend")
 BAD = [
@@ -820,7 +819,7 @@ BAD = [
     Bad("propose empty", PROPOSE, "ben", {}, field="title"),
     Bad("propose long why", PROPOSE, "ben", {**WORDS, "why": LONG}, field="why"),
     Bad("propose bad base", PROPOSE, "ben", {**WORDS, "base": "latest"}),
-    Bad("propose retire without why", PROPOSE, "ben", {"retire": 1, "base": 1}, field="why"),
+    Bad("propose retire without why", RETIRE, "ben", {"base": 1}, field="why"),
     Bad("respond unknown answer", RESPOND, "ben", {"revision": 1, "answer": "veto"}, field="answer"),
     Bad(
         "respond objection without note", RESPOND, "ben", {"revision": 1, "answer": "object", "note": " "}, field="note"
@@ -1052,7 +1051,7 @@ def test_the_dashboard_lists_what_needs_the_member_in_every_polycule(
     adopted(zed, yan, title="Zed-value-before-Ben")
     boundary(zed, "Zed-boundary-before-Ben")
     also_ben = MembershipFactory(polycule=zed.polycule, user=ben.user, display_name="Benji")
-    html = page(client(ben).get(reverse("values:dashboard")))
+    html = page(client(ben).get(reverse("home:dashboard")))
     for text in (
         ana.polycule.name,
         zed.polycule.name,
@@ -1076,14 +1075,14 @@ def test_the_dashboard_lists_what_needs_the_member_in_every_polycule(
 
 
 def test_a_calm_dashboard_says_nothing_is_waiting(ana: Membership) -> None:
-    html = page(client(ana).get(reverse("values:dashboard")))
+    html = page(client(ana).get(reverse("home:dashboard")))
     assert "Nothing is waiting for you here." in html
 
 
 def test_the_dashboard_leaves_out_what_is_shared_with_others(ana: Membership, ben: Membership, cy: Membership) -> None:
     boundary(ana, "Only-for-Ben", everyone=False, audience=[ben.public_id])
     proposed(ana, "Only-for-Ben-too", kind=Kind.AGREEMENT, everyone=False, audience=[ben.public_id])
-    html = page(client(cy).get(reverse("values:dashboard")))
+    html = page(client(cy).get(reverse("home:dashboard")))
     assert "Only-for-Ben" not in html
     assert "Nothing is waiting for you here." in html
 
@@ -1098,7 +1097,7 @@ def test_a_newcomer_lands_on_onboarding_and_works_through_it(ana: Membership, be
     dee_client = client_for(UserFactory(email="dee@example.com"))
     assert dee_client.get(f"/invitations/{token(invitation)}/").status_code == 302
     accepted = dee_client.post(reverse("relationships:invitation_accept"), {"display_name": "Dee"})
-    assert accepted["Location"] == url("onboarding", ana)
+    assert accepted["Location"] == reverse("home:onboarding", args=[ana.polycule.public_id])
     html = page(dee_client.get(accepted["Location"]))
     assert "Ana-sleepovers" in html
     assert "Kids-first" in html
@@ -1111,11 +1110,11 @@ def test_a_newcomer_lands_on_onboarding_and_works_through_it(ana: Membership, be
         ).status_code
         == 302
     )
-    html = page(dee_client.get(url("onboarding", ana)))
+    html = page(dee_client.get(reverse("home:onboarding", args=[ana.polycule.public_id])))
     assert "Ana-sleepovers" not in html
     assert "Not yet consented by you" in html
     dee_client.post(url("item_consent", ana, item_id=value.public_id), {"version": 1, "next": "welcome"})
-    html = page(dee_client.get(url("onboarding", ana)))
+    html = page(dee_client.get(reverse("home:onboarding", args=[ana.polycule.public_id])))
     assert "Kids-first" not in html
     assert "Nothing is waiting for you." in html
     assert Consent.objects.filter(member=dee).count() == 1
@@ -1124,6 +1123,6 @@ def test_a_newcomer_lands_on_onboarding_and_works_through_it(ana: Membership, be
 def test_onboarding_leaves_out_items_the_newcomer_may_not_see(ana: Membership, ben: Membership) -> None:
     boundary(ana, "Only-for-Ben", everyone=False, audience=[ben.public_id])
     dee = MembershipFactory(polycule=ana.polycule, joined_at=timezone.now() + timedelta(seconds=1))
-    html = page(client(dee).get(url("onboarding", ana)))
+    html = page(client(dee).get(reverse("home:onboarding", args=[ana.polycule.public_id])))
     assert "Only-for-Ben" not in html
     assert "Nothing is waiting for you." in html

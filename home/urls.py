@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "home"
+
+urlpatterns = [
+    path("home/", views.dashboard, name="dashboard"),
+    path("p/<uuid:polycule_id>/welcome/", views.onboarding, name="onboarding"),
+]

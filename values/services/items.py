@@ -1,0 +1,147 @@
+"""What every kind of item shares: creating one, its versions, its audience, consenting to it
+and reaffirming it, and the locking that keeps two people acting at once from both winning."""
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from relationships.models import Membership
+from relationships.services import NotAllowed, RuleError
+
+from .. import rules
+from ..models import Category, Consent, Event, Item, ItemAudience, Kind, ProposalRevision, Reaffirmation, Version
+
+
+class Stale(RuleError):
+    """The change was written against a version that is no longer current."""
+
+    def __init__(self, message: str, *, current: Version | ProposalRevision | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def event(kind: Event.Kind, actor: Membership | None, item: Item, **links: Any) -> None:
+    Event.objects.create(polycule_id=item.polycule_id, kind=kind, actor=actor, item=item, **links)
+
+
+def lock(item: Item) -> Item:
+    locked = Item.objects.select_for_update(of=("self",)).select_related("current_version", "polycule").get(pk=item.pk)
+    rejoin(locked, "current_version")
+    return locked
+
+
+def rejoin(row: Any, field: str) -> None:
+    """After waiting for another transaction's lock, PostgreSQL returns the locked row as that
+    transaction left it, but the rows joined to it as they were before: a version or revision
+    made meanwhile comes back missing. Only then, fetch it again."""
+    pk = getattr(row, f"{field}_id")
+    joined = getattr(row, field)
+    if pk is not None and (joined is None or joined.pk != pk):
+        setattr(row, field, row._meta.get_field(field).related_model.objects.get(pk=pk))
+
+
+def require_audience(item: Item, member: Membership) -> list[Membership]:
+    """The item's audience, when the member is in it."""
+    members = item.audience()
+    if not rules.in_audience(member, members):
+        # Same answer as for an item that does not exist.
+        raise NotAllowed("You are not among the people this is shared with.")
+    return members
+
+
+def chosen_audience(by: Membership, audience: Iterable[UUID]) -> list[Membership]:
+    ids = set(audience)
+    chosen = list(Membership.objects.active().filter(polycule_id=by.polycule_id, public_id__in=ids))
+    if len(chosen) != len(ids):
+        raise RuleError("Choose people from this polycule.")
+    return chosen
+
+
+def check_current(item: Item, base_number: int) -> Version:
+    """The current version, if the change was written against it."""
+    current = item.current_version
+    if current is None or current.number != base_number:
+        raise Stale(
+            f"This {rules.rules_for(item).noun} changed while you were writing: it is now at version"
+            f" {current.number if current else 0}. Your text is kept below; start again from the current one.",
+            current=current,
+        )
+    return current
+
+
+def next_version(item: Item, *, title: str, text: str, why: str, author: Membership, **extra: Any) -> Version:
+    number = item.current_version.number + 1 if item.current_version else 1
+    version = Version.objects.create(item=item, number=number, title=title, text=text, why=why, author=author, **extra)
+    item.current_version = version
+    item.save(update_fields=["current_version"])
+    return version
+
+
+def new_item(
+    *,
+    by: Membership,
+    kind: Kind,
+    category: Category,
+    everyone: bool,
+    audience: Iterable[UUID],
+    review_every_days: int | None,
+) -> Item:
+    chosen = [] if everyone else chosen_audience(by, audience)
+    item = Item.objects.create(
+        polycule=by.polycule,
+        kind=kind,
+        category=category,
+        owner=by if kind == Kind.BOUNDARY else None,
+        everyone=everyone,
+        review_every_days=review_every_days,
+        created_by=by,
+    )
+    # The author always sees what they wrote. Added with the item, not after it:
+    # only someone added later is asked as a newcomer (selectors.newcomer_items).
+    links = {m.pk for m in chosen} | ({by.pk} if not everyone else set())
+    ItemAudience.objects.bulk_create(
+        ItemAudience(item=item, membership_id=pk, added_at=item.created_at) for pk in links
+    )
+    return item
+
+
+def set_audience(item: Item, *, everyone: bool, chosen: set[int]) -> None:
+    """People added now are newcomers to the item: asked to acknowledge or consent."""
+    if everyone:
+        chosen = set()
+    current = set(item.audience_links.values_list("membership_id", flat=True))
+    item.audience_links.exclude(membership_id__in=chosen).delete()
+    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - current)
+    item.everyone = everyone
+    item.save(update_fields=["everyone"])
+
+
+@transaction.atomic
+def consent(*, member: Membership, item: Item, version_number: int) -> Consent:
+    """A newcomer's consent to a value or agreement made before them."""
+    item = lock(item)
+    require_audience(item, member)
+    if not rules.can_consent(item, member):
+        if rules.rules_for(item).acknowledged:
+            raise RuleError("Boundaries are acknowledged, not consented to.")
+        raise RuleError("Only a current value or agreement can be consented to.")
+    version = check_current(item, version_number)
+    existing = Consent.objects.filter(version=version, member=member).first()
+    if existing:
+        return existing
+    created = Consent.objects.create(version=version, member=member)
+    event(Event.Kind.CONSENTED, member, item, version=version)
+    return created
+
+
+@transaction.atomic
+def reaffirm(*, member: Membership, item: Item) -> Reaffirmation:
+    item = lock(item)
+    require_audience(item, member)
+    if not rules.can_reaffirm(item, member):
+        raise RuleError("Only a current item can be reaffirmed.")
+    reaffirmation = Reaffirmation.objects.create(item=item, member=member)
+    event(Event.Kind.REAFFIRMED, member, item, version=item.current_version)
+    return reaffirmation

@@ -1,0 +1,283 @@
+"""Values and agreements change by proposal: new words, a new audience, or retiring the item.
+Each audience member answers; the proposal is adopted once everyone has answered the current
+wording and nobody objects."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from relationships.models import Membership
+from relationships.services import NotAllowed, RuleError
+
+from .. import rules, selectors
+from ..models import Category, Consent, Event, Item, Kind, Nudge, Proposal, ProposalRevision, Response, Version
+from .items import (
+    Stale,
+    check_current,
+    chosen_audience,
+    event,
+    lock,
+    new_item,
+    next_version,
+    rejoin,
+    require_audience,
+    set_audience,
+)
+
+type AudienceChange = tuple[bool, list[Membership]] | None
+
+
+def _audience_change(by: Membership, everyone: bool | None, audience: Iterable[UUID]) -> AudienceChange:
+    """A proposal's new audience, validated; None when it leaves the audience alone."""
+    if everyone is None:
+        return None
+    if everyone:
+        return True, []
+    chosen = chosen_audience(by, audience)
+    return False, [*chosen, *([by] if by not in chosen else [])]
+
+
+def _revise(
+    proposal: Proposal, *, title: str, text: str, why: str, audience: AudienceChange = None
+) -> ProposalRevision:
+    number = proposal.revision.number + 1 if proposal.revision else 1
+    revision = ProposalRevision.objects.create(
+        proposal=proposal,
+        number=number,
+        title=title,
+        text=text,
+        why=why,
+        everyone=audience[0] if audience else None,
+    )
+    if audience and audience[1]:
+        revision.audience.set(audience[1])
+    proposal.revision = revision
+    proposal.save(update_fields=["revision"])
+    # Putting a proposal forward is the proposer's own consent to it.
+    Response.objects.create(revision=revision, member=proposal.proposer, answer=Response.Answer.CONSENT)
+    return revision
+
+
+@transaction.atomic
+def propose_new(
+    *,
+    proposer: Membership,
+    kind: Kind,
+    title: str,
+    text: str,
+    why: str,
+    category: Category = Category.OTHER,
+    everyone: bool = True,
+    audience: Iterable[UUID] = (),
+    review_every_days: int | None = None,
+) -> Proposal:
+    if rules.RULES[kind].owner_edits:
+        raise RuleError("A boundary is yours to set; it needs no proposal.")
+    item = new_item(
+        by=proposer,
+        kind=kind,
+        category=category,
+        everyone=everyone,
+        audience=audience,
+        review_every_days=review_every_days,
+    )
+    proposal = Proposal.objects.create(item=item, change=Proposal.Change.CREATE, proposer=proposer)
+    _revise(proposal, title=title, text=text, why=why)
+    event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
+    _maybe_adopt(proposal)
+    return proposal
+
+
+def _open_change(proposer: Membership, item: Item, base_number: int, change: Proposal.Change) -> Proposal:
+    """A proposal against the current version of a live value or agreement, not yet worded."""
+    require_audience(item, proposer)
+    if rules.rules_for(item).owner_edits:
+        raise RuleError("Boundaries change by their owner's hand; suggest a change instead.")
+    allowed = rules.can_retire if change == Proposal.Change.RETIRE else rules.can_propose
+    if not allowed(item, proposer):
+        raise RuleError("This was retired; it can no longer change.")
+    base = check_current(item, base_number)
+    return Proposal.objects.create(item=item, change=change, proposer=proposer, base_version=base)
+
+
+@transaction.atomic
+def propose_change(
+    *,
+    proposer: Membership,
+    item: Item,
+    base_number: int,
+    title: str,
+    text: str,
+    why: str,
+    everyone: bool | None = None,
+    audience: Iterable[UUID] = (),
+) -> Proposal:
+    """A change to a value or agreement: new words, a new audience, or both."""
+    item = lock(item)
+    proposal = _open_change(proposer, item, base_number, Proposal.Change.REVISE)
+    _revise(proposal, title=title, text=text, why=why, audience=_audience_change(proposer, everyone, audience))
+    event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
+    _maybe_adopt(proposal)
+    return proposal
+
+
+@transaction.atomic
+def propose_retiring(*, proposer: Membership, item: Item, base_number: int, why: str) -> Proposal:
+    """Retiring a value or agreement, which stays in the history."""
+    item = lock(item)
+    proposal = _open_change(proposer, item, base_number, Proposal.Change.RETIRE)
+    current = item.current_version
+    assert current is not None
+    _revise(proposal, title=current.title, text=current.text, why=why)
+    event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
+    _maybe_adopt(proposal)
+    return proposal
+
+
+def _lock_open(proposal: Proposal) -> Proposal:
+    # The item is locked too: adopting writes its next version, and two proposals on one
+    # item adopted at once must not both write the same number.
+    proposal = (
+        Proposal.objects.select_for_update(of=("self", "item"))
+        .select_related("item__current_version", "revision", "base_version")
+        .get(pk=proposal.pk)
+    )
+    for row, field in ((proposal.item, "current_version"), (proposal, "revision"), (proposal, "base_version")):
+        rejoin(row, field)
+    if not proposal.is_open:
+        raise RuleError(f"This proposal is closed: it was {proposal.get_status_display().lower()}.")
+    return proposal
+
+
+def _check_wording(proposal: Proposal, revision_number: int, message: str) -> ProposalRevision:
+    revision = proposal.revision
+    assert revision is not None
+    if revision.number != revision_number:
+        raise Stale(message, current=revision)
+    return revision
+
+
+@transaction.atomic
+def respond(
+    *, member: Membership, proposal: Proposal, revision_number: int, answer: Response.Answer, note: str = ""
+) -> Response:
+    proposal = _lock_open(proposal)
+    audience = require_audience(proposal.item, member)
+    if not rules.can_respond(proposal, member, audience):
+        raise RuleError("This was retired while the proposal was open, so it can no longer be adopted.")
+    revision = _check_wording(
+        proposal,
+        revision_number,
+        "The proposal was amended while you were answering. Read the new wording and answer again.",
+    )
+    if answer == Response.Answer.OBJECT and not note.strip():
+        raise RuleError("An objection needs a note: what would need to change for you?")
+    response = Response.objects.create(revision=revision, member=member, answer=answer, note=note)
+    _maybe_adopt(proposal)
+    return response
+
+
+@transaction.atomic
+def amend(
+    *, proposer: Membership, proposal: Proposal, revision_number: int, title: str, text: str, why: str
+) -> ProposalRevision:
+    proposal = _lock_open(proposal)
+    if not rules.can_amend(proposal, proposer):
+        raise NotAllowed("Only the person who made the proposal can amend it.")
+    previous = _check_wording(proposal, revision_number, "The proposal was amended in the meantime.")
+    if proposal.change != Proposal.Change.CREATE:
+        # Amending brings the proposal up to date with the item as it is now.
+        proposal.base_version = proposal.item.current_version
+        proposal.save(update_fields=["base_version"])
+    # The new wording keeps the audience change the proposal was made with.
+    carried = None if previous.everyone is None else (previous.everyone, list(previous.audience.all()))
+    revision = _revise(proposal, title=title, text=text, why=why, audience=carried)
+    event(Event.Kind.PROPOSAL_AMENDED, proposer, proposal.item, proposal=proposal)
+    _maybe_adopt(proposal)
+    return revision
+
+
+@transaction.atomic
+def withdraw(*, proposer: Membership, proposal: Proposal) -> Proposal:
+    proposal = _lock_open(proposal)
+    if not rules.can_withdraw(proposal, proposer):
+        raise NotAllowed("Only the person who made the proposal can withdraw it.")
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    event(Event.Kind.PROPOSAL_WITHDRAWN, proposer, proposal.item, proposal=proposal)
+    return proposal
+
+
+@transaction.atomic
+def nudge(*, proposer: Membership, proposal: Proposal) -> Nudge:
+    proposal = _lock_open(proposal)
+    waiting = selectors.waiting_on(proposal)
+    last = selectors.last_nudged_at(proposal)
+    if not rules.can_nudge(proposal, proposer, waiting=len(waiting), last_nudged_at=last):
+        if proposal.proposer_id != proposer.pk:
+            raise NotAllowed("Only the person who made the proposal can send a reminder.")
+        if rules.nudged_recently(last):
+            raise RuleError("You sent a reminder recently. Give people a little time.")
+        raise RuleError("Everyone has answered already.")
+    return Nudge.objects.create(proposal=proposal, by=proposer)
+
+
+def _maybe_adopt(proposal: Proposal) -> bool:
+    """Adopt when every audience member has answered the current wording and none objects."""
+    item = proposal.item
+    if item.retired_at is not None:
+        return False  # retired by another proposal while this one was open
+    answers = selectors.latest_responses(proposal)
+    members = item.audience()
+    if any(m.pk not in answers for m in members):
+        return False
+    if any(answers[m.pk].answer == Response.Answer.OBJECT for m in members):
+        return False
+    if proposal.change != Proposal.Change.CREATE and item.current_version_id != proposal.base_version_id:
+        return False  # written against an older version: the proposer amends it first
+    revision = proposal.revision
+    assert revision is not None
+    now = timezone.now()
+    version: Version | None = None
+    if proposal.change == Proposal.Change.RETIRE:
+        item.retired_at = now
+        item.save(update_fields=["retired_at"])
+        event(Event.Kind.ITEM_RETIRED, proposal.proposer, item, proposal=proposal)
+    else:
+        version = _adopt_words(proposal, revision, members, answers, now)
+        if revision.everyone is not None:
+            set_audience(item, everyone=revision.everyone, chosen={m.pk for m in revision.audience.all()})
+            event(Event.Kind.AUDIENCE_CHANGED, proposal.proposer, item, proposal=proposal, version=version)
+    proposal.status = Proposal.Status.ADOPTED
+    proposal.decided_at = now
+    proposal.save(update_fields=["status", "decided_at"])
+    event(Event.Kind.PROPOSAL_ADOPTED, proposal.proposer, item, proposal=proposal, version=version)
+    return True
+
+
+def _adopt_words(
+    proposal: Proposal,
+    revision: ProposalRevision,
+    members: list[Membership],
+    answers: dict[int, Response],
+    now: datetime,
+) -> Version:
+    version = next_version(
+        proposal.item,
+        title=revision.title,
+        text=revision.text,
+        why=revision.why,
+        author=proposal.proposer,
+        proposal=proposal,
+    )
+    # Adopting counts as the consent of all who consented.
+    Consent.objects.bulk_create(
+        Consent(version=version, member_id=m.pk, created_at=now)
+        for m in members
+        if answers[m.pk].answer == Response.Answer.CONSENT
+    )
+    return version
