@@ -1,5 +1,3 @@
-import logging
-
 from allauth.account.views import LogoutView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,8 +7,6 @@ from django.views.decorators.http import require_http_methods
 
 from .forms import NameForm
 from .http import Request
-
-security_log = logging.getLogger("trellis.security")
 
 
 @require_http_methods(["GET", "POST"])

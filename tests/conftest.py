@@ -4,10 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import User
 from relationships.models import Membership
-from relationships.services import leave_polycule
 
-from .factories import MembershipFactory, PolyculeFactory, StewardFactory, UserFactory
+from . import personas
+from .factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -18,55 +19,47 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def polycule(db):  # type: ignore[no-untyped-def]
-    return PolyculeFactory()
+# The cast (tests/personas.py): all in Ana's polycule but Zed.
 
 
 @pytest.fixture
-def steward(polycule) -> Membership:  # type: ignore[no-untyped-def]
-    return StewardFactory(polycule=polycule, display_name="Ana")
-
-
-@pytest.fixture
-def member(polycule, steward) -> Membership:  # type: ignore[no-untyped-def]
-    return MembershipFactory(polycule=polycule, display_name="Ben")
-
-
-@pytest.fixture
-def outsider(db) -> Membership:  # type: ignore[no-untyped-def]
-    """A member of another polycule."""
-    return StewardFactory(display_name="Zed")
-
-
-@pytest.fixture
-def former(polycule, steward) -> Membership:  # type: ignore[no-untyped-def]
-    membership = MembershipFactory(polycule=polycule, display_name="Dee")
-    return leave_polycule(membership=membership)
-
-
-@pytest.fixture
-def ana(db) -> Membership:  # type: ignore[no-untyped-def]
-    return StewardFactory(display_name="Ana")
+def ana(db: None) -> Membership:
+    """The steward of the polycule."""
+    return personas.ana()
 
 
 @pytest.fixture
 def ben(ana: Membership) -> Membership:
-    return MembershipFactory(polycule=ana.polycule, display_name="Ben")
+    """A member of Ana's polycule."""
+    return personas.ben(ana.polycule)
 
 
 @pytest.fixture
 def cy(ana: Membership) -> Membership:
-    return MembershipFactory(polycule=ana.polycule, display_name="Cy")
-
-
-def client_for(membership_or_user) -> Client:  # type: ignore[no-untyped-def]
-    user = getattr(membership_or_user, "user", membership_or_user)
-    client = Client()
-    client.force_login(user)
-    return client
+    """Another member of Ana's polycule, the one a test leaves outside an item's audience."""
+    return personas.cy(ana.polycule)
 
 
 @pytest.fixture
-def user(db):  # type: ignore[no-untyped-def]
-    return UserFactory()
+def dee(ana: Membership) -> Membership:
+    """A former member of Ana's polycule: joined, then left."""
+    return personas.dee(ana.polycule)
+
+
+@pytest.fixture
+def zed(db: None) -> Membership:
+    """An outsider: the steward of another polycule."""
+    return personas.zed()
+
+
+@pytest.fixture
+def user(db: None) -> User:
+    """Someone signed up and verified, in no polycule."""
+    return UserFactory.create()
+
+
+def client_for(membership_or_user: Membership | User) -> Client:
+    user = membership_or_user.user if isinstance(membership_or_user, Membership) else membership_or_user
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,7 +1,13 @@
-import factory
+"""factory_boy factories. Call ``XFactory.create(...)``: it is typed as the model."""
+
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
+from factory.declarations import LazyAttribute, LazyFunction, PostGeneration, SelfAttribute, Sequence, SubFactory
+from factory.django import DjangoModelFactory, Password
+from factory.faker import Faker
 
 from accounts.models import User
 from relationships.invitations import hash_token, new_salt, token_for
@@ -10,35 +16,37 @@ from relationships.models import Invitation, Membership, Polycule
 PASSWORD = "correct horse battery staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory[User]):
+def _verify(user: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
+    """A verified primary address, unless made with ``verified=False``."""
+    if create and extracted is not False:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"person{n}@example.com")
-    name = factory.Faker("first_name")
-    password = factory.django.Password(PASSWORD)
-
-    @factory.post_generation
-    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+    email = Sequence(lambda n: f"person{n}@example.com")
+    name = Faker("first_name")
+    password = Password(PASSWORD)
+    verified = PostGeneration(_verify)
 
 
-class PolyculeFactory(factory.django.DjangoModelFactory[Polycule]):
+class PolyculeFactory(DjangoModelFactory[Polycule]):
     class Meta:
         model = Polycule
 
-    name = factory.Sequence(lambda n: f"Polycule {n}")
+    name = Sequence(lambda n: f"Polycule {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
-    polycule = factory.SubFactory(PolyculeFactory)
-    user = factory.SubFactory(UserFactory)
-    display_name = factory.LazyAttribute(lambda m: m.user.name or "Someone")
+    polycule = SubFactory(PolyculeFactory)
+    user = SubFactory(UserFactory)
+    display_name = LazyAttribute(lambda m: m.user.name or "Someone")
     role = Membership.Role.MEMBER
 
 
@@ -46,16 +54,16 @@ class StewardFactory(MembershipFactory):
     role = Membership.Role.STEWARD
 
 
-class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
+class InvitationFactory(DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 
-    invited_by = factory.SubFactory(StewardFactory)
-    polycule = factory.SelfAttribute("invited_by.polycule")
-    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
-    salt = factory.LazyFunction(new_salt)
-    token_hash = factory.LazyAttribute(lambda i: hash_token(token_for(i.salt)))
-    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=settings.INVITATION_DAYS))
+    invited_by = SubFactory(StewardFactory)
+    polycule = SelfAttribute("invited_by.polycule")
+    email = Sequence(lambda n: f"invitee{n}@example.com")
+    salt = LazyFunction(new_salt)
+    token_hash = LazyAttribute(lambda i: hash_token(token_for(i.salt)))
+    expires_at = LazyFunction(lambda: timezone.now() + timedelta(days=settings.INVITATION_DAYS))
 
 
 def token(invitation: Invitation) -> str:

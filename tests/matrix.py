@@ -10,53 +10,54 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relationships.models import Invitation, Membership
-from relationships.services import leave_polycule
 
-from .factories import InvitationFactory, MembershipFactory, StewardFactory
+from . import personas
+from .factories import InvitationFactory
 
+# The matrix's columns, played by the cast of tests/personas.py.
 SIGNED_OUT = "signed_out"
-OUTSIDER = "outsider"  # a member of another polycule
-FORMER = "former"  # left this polycule
-MEMBER = "member"
-STEWARD = "steward"
-OUTSIDE_AUDIENCE = "outside_audience"  # a member not among the people an item is shared with
+OUTSIDER = "outsider"  # Zed, of another polycule
+FORMER = "former"  # Dee, who left this polycule
+MEMBER = "member"  # Ben
+STEWARD = "steward"  # Ana
+OUTSIDE_AUDIENCE = "outside_audience"  # Cy, a member not among the people an item is shared with
 PERSONAS = (SIGNED_OUT, OUTSIDER, FORMER, OUTSIDE_AUDIENCE, MEMBER, STEWARD)
 
 
 @dataclass
 class World:
-    steward: Membership  # Ana
-    member: Membership  # Ben
-    target: Membership  # Cy, whom actions are done to
-    former: Membership  # Dee, who left
-    outsider: Membership  # Zed, of another polycule
+    ana: Membership  # the steward
+    ben: Membership  # a member
+    cy: Membership  # a member, whom actions are done to
+    dee: Membership  # who left
+    zed: Membership  # of another polycule
     invitation: Invitation
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def polycule_id(self) -> str:
-        return str(self.steward.polycule.public_id)
+        return str(self.ana.polycule.public_id)
 
     def persona(self, name: str) -> Membership | None:
         return {
-            OUTSIDER: self.outsider,
-            FORMER: self.former,
-            OUTSIDE_AUDIENCE: self.target,
-            MEMBER: self.member,
-            STEWARD: self.steward,
+            OUTSIDER: self.zed,
+            FORMER: self.dee,
+            OUTSIDE_AUDIENCE: self.cy,
+            MEMBER: self.ben,
+            STEWARD: self.ana,
         }.get(name)
 
 
 def build_world() -> World:
-    steward = StewardFactory(display_name="Ana")
-    polycule = steward.polycule
+    ana = personas.ana()
+    polycule = ana.polycule
     world = World(
-        steward=steward,
-        member=MembershipFactory(polycule=polycule, display_name="Ben"),
-        target=MembershipFactory(polycule=polycule, display_name="Cy"),
-        former=leave_polycule(membership=MembershipFactory(polycule=polycule, display_name="Dee")),
-        outsider=StewardFactory(display_name="Zed"),
-        invitation=InvitationFactory(invited_by=steward, polycule=polycule),
+        ana=ana,
+        ben=personas.ben(polycule),
+        cy=personas.cy(polycule),
+        dee=personas.dee(polycule),
+        zed=personas.zed(),
+        invitation=InvitationFactory.create(invited_by=ana, polycule=polycule),
     )
     for extend in WORLD_EXTENSIONS:
         extend(world)
@@ -99,7 +100,8 @@ def polycule(world: World) -> dict[str, Any]:
 
 
 def target(world: World) -> dict[str, Any]:
-    return {"polycule_id": world.polycule_id, "member_id": world.target.public_id}
+    """Cy, as the member a steward's action is done to."""
+    return {"polycule_id": world.polycule_id, "member_id": world.cy.public_id}
 
 
 def invitation(world: World) -> dict[str, Any]:

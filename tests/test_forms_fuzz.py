@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -15,10 +16,12 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from accounts.models import User
 from relationships.models import Invitation, Membership, Polycule
 from tests.conftest import client_for
-from tests.factories import InvitationFactory, MembershipFactory, StewardFactory, UserFactory, token
+from tests.factories import InvitationFactory, UserFactory, token
 
 FUZZ = hypothesis_settings(
     max_examples=30,
@@ -45,23 +48,21 @@ class Form:
 
 @dataclass
 class Setup:
-    steward: Membership
-    member: Membership
-    invitee: Client
+    ana: Membership
+    ben: Membership
+    eli: Client  # invited, with the link opened: a newcomer
 
 
 @pytest.fixture
-def setup(db) -> Setup:  # type: ignore[no-untyped-def]
-    steward = StewardFactory(display_name="Ana")
-    member = MembershipFactory(polycule=steward.polycule, display_name="Ben")
-    invitation = InvitationFactory(invited_by=steward, email="cy@example.com")
-    invitee = client_for(UserFactory(email="cy@example.com"))
-    assert invitee.get(f"/invitations/{token(invitation)}/").status_code == 302
-    return Setup(steward, member, invitee)
+def setup(ana: Membership, ben: Membership) -> Setup:
+    invitation = InvitationFactory.create(invited_by=ana, email="eli@example.com")
+    eli = client_for(UserFactory.create(email="eli@example.com"))
+    assert eli.get(f"/invitations/{token(invitation)}/").status_code == 302
+    return Setup(ana, ben, eli)
 
 
 def _polycule_url(name: str) -> Callable[[Setup], str]:
-    return lambda s: reverse(name, args=[s.steward.polycule.public_id])
+    return lambda s: reverse(name, args=[s.ana.polycule.public_id])
 
 
 FORMS = [
@@ -69,32 +70,32 @@ FORMS = [
         "polycule_create",
         ("name", "display_name", "pronouns"),
         lambda s: reverse("relationships:polycule_create"),
-        lambda s: client_for(s.steward),
+        lambda s: client_for(s.ana),
     ),
-    Form("polycule_rename", ("name",), _polycule_url("relationships:polycule_rename"), lambda s: client_for(s.steward)),
+    Form("polycule_rename", ("name",), _polycule_url("relationships:polycule_rename"), lambda s: client_for(s.ana)),
     Form(
         "membership_edit",
         ("display_name", "pronouns"),
         _polycule_url("relationships:membership_edit"),
-        lambda s: client_for(s.member),
+        lambda s: client_for(s.ben),
     ),
     Form(
         "invitation_create",
         ("email", "note"),
         _polycule_url("relationships:invitation_create"),
-        lambda s: client_for(s.steward),
+        lambda s: client_for(s.ana),
     ),
     Form(
         "invitation_accept",
         ("display_name", "pronouns"),
         lambda s: reverse("relationships:invitation_accept"),
-        lambda s: s.invitee,
+        lambda s: s.eli,
     ),
     Form(
         "member_role",
         ("role",),
-        lambda s: reverse("relationships:member_role", args=[s.steward.polycule.public_id, s.member.public_id]),
-        lambda s: client_for(s.steward),
+        lambda s: reverse("relationships:member_role", args=[s.ana.polycule.public_id, s.ben.public_id]),
+        lambda s: client_for(s.ana),
     ),
 ]
 
@@ -135,17 +136,16 @@ def test_any_input_gets_an_answer_and_a_refusal_saves_nothing(form: Form, setup:
     post()
 
 
-def test_fields_that_set_ownership_are_never_taken_from_the_request(setup: Setup) -> None:
-    other = StewardFactory()
-    client = client_for(setup.member)
+def test_fields_that_set_ownership_are_never_taken_from_the_request(setup: Setup, zed: Membership) -> None:
+    client = client_for(setup.ben)
     client.post(
-        reverse("relationships:membership_edit", args=[setup.steward.polycule.public_id]),
-        {"display_name": "Ben", "role": "steward", "polycule": other.polycule.pk, "user": other.user.pk},
+        reverse("relationships:membership_edit", args=[setup.ana.polycule.public_id]),
+        {"display_name": "Ben", "role": "steward", "polycule": zed.polycule.pk, "user": zed.user.pk},
     )
-    setup.member.refresh_from_db()
-    assert setup.member.role == Membership.Role.MEMBER
-    assert setup.member.polycule == setup.steward.polycule
-    assert setup.member.user != other.user
+    setup.ben.refresh_from_db()
+    assert setup.ben.role == Membership.Role.MEMBER
+    assert setup.ben.polycule == setup.ana.polycule
+    assert setup.ben.user != zed.user
 
 
 # Promise 17: an XSS corpus, inert everywhere it is shown
@@ -168,11 +168,13 @@ def _inert(page: str, payload: str) -> None:
 
 
 @pytest.mark.parametrize("payload", CORPUS)
-def test_an_xss_corpus_stays_inert_in_every_page_and_mail(  # type: ignore[no-untyped-def]
-    payload: str, db, mailoutbox, django_capture_on_commit_callbacks
+def test_an_xss_corpus_stays_inert_in_every_page_and_mail(
+    payload: str,
+    user: User,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    ana = UserFactory(name="Ana")
-    client = client_for(ana)
+    client = client_for(user)
     created = client.post(
         reverse("relationships:polycule_create"), {"name": payload, "display_name": payload, "pronouns": payload}
     )
@@ -187,19 +189,22 @@ def test_an_xss_corpus_stays_inert_in_every_page_and_mail(  # type: ignore[no-un
     with django_capture_on_commit_callbacks(execute=True):
         invited = client.post(
             reverse("relationships:invitation_create", args=[polycule.public_id]),
-            {"email": "ben@example.com", "note": payload},
+            {"email": "eli@example.com", "note": payload},
         )
     assert invited.status_code == 302
-    (html, mimetype), *_ = mailoutbox[0].alternatives
+    message = mailoutbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    (html, mimetype), *_ = message.alternatives
     assert mimetype == "text/html"
+    assert isinstance(html, str)
     _inert(html, payload)
 
-    ben = client_for(UserFactory(email="ben@example.com"))
-    link = re.search(r"/invitations/[^/\s]+/", mailoutbox[0].body)
+    eli = client_for(UserFactory.create(email="eli@example.com"))
+    link = re.search(r"/invitations/[^/\s]+/", str(message.body))
     assert link
-    assert ben.get(link.group(0)).status_code == 302
-    _inert(ben.get(reverse("relationships:invitation_landing")).content.decode(), payload)
+    assert eli.get(link.group(0)).status_code == 302
+    _inert(eli.get(reverse("relationships:invitation_landing")).content.decode(), payload)
 
-    accepted = ben.post(reverse("relationships:invitation_accept"), {"display_name": payload, "pronouns": payload})
+    accepted = eli.post(reverse("relationships:invitation_accept"), {"display_name": payload, "pronouns": payload})
     assert accepted.status_code == 302
-    _inert(client.get(detail).content.decode(), payload)  # Ben's row and "joined" notice, seen by Ana
+    _inert(client.get(detail).content.decode(), payload)  # Eli's row and "joined" notice, seen by the founder

@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -15,8 +16,13 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
+from accounts.models import User
+from relationships.models import Membership
 from tests.conftest import client_for
 from tests.factories import PASSWORD, InvitationFactory, token
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -36,7 +42,7 @@ handler404 = "accounts.views.not_found"
 handler500 = "accounts.views.server_error"
 
 
-def _csp(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def _csp(response: "TestResponse") -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     directives: dict[str, list[str]] = {}
     for part in header.split(";"):
@@ -45,29 +51,29 @@ def _csp(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return directives
 
 
-def _html_pages(steward) -> list[tuple[str, Client, str]]:  # type: ignore[no-untyped-def]
-    polycule_id = steward.polycule.public_id
+def _html_pages(ana: Membership) -> list[tuple[str, Client, str]]:
+    polycule_id = ana.polycule.public_id
     invitee = Client()
-    invitee.get(f"/invitations/{token(InvitationFactory(invited_by=steward))}/")
+    invitee.get(f"/invitations/{token(InvitationFactory.create(invited_by=ana))}/")
     return [
         ("landing", Client(), reverse("relationships:landing")),
         ("sign in", Client(), reverse("account_login")),
         ("sign up", Client(), reverse("account_signup")),
         ("invitation landing", invitee, reverse("relationships:invitation_landing")),
         ("not found", Client(), "/invitations/nope/"),
-        ("polycule list", client_for(steward), reverse("relationships:polycule_list")),
-        ("polycule", client_for(steward), reverse("relationships:polycule_detail", args=[polycule_id])),
-        ("invite", client_for(steward), reverse("relationships:invitation_create", args=[polycule_id])),
-        ("account", client_for(steward), reverse("accounts:settings")),
-        ("sessions", client_for(steward), reverse("usersessions_list")),
+        ("polycule list", client_for(ana), reverse("relationships:polycule_list")),
+        ("polycule", client_for(ana), reverse("relationships:polycule_detail", args=[polycule_id])),
+        ("invite", client_for(ana), reverse("relationships:invitation_create", args=[polycule_id])),
+        ("account", client_for(ana), reverse("accounts:settings")),
+        ("sessions", client_for(ana), reverse("usersessions_list")),
     ]
 
 
 # Promise 2: the Content Security Policy
 
 
-def test_every_html_response_has_a_strict_csp(steward) -> None:  # type: ignore[no-untyped-def]
-    for label, client, url in _html_pages(steward):
+def test_every_html_response_has_a_strict_csp(ana: Membership) -> None:
+    for label, client, url in _html_pages(ana):
         response = client.get(url)
         assert response["Content-Type"].startswith("text/html"), label
         policy = _csp(response)
@@ -82,8 +88,8 @@ def test_every_html_response_has_a_strict_csp(steward) -> None:  # type: ignore[
             assert not any(s.startswith(("http:", "https:")) for s in sources), (label, directive)
 
 
-def test_every_script_on_a_page_is_a_file_with_the_page_nonce(steward) -> None:  # type: ignore[no-untyped-def]
-    for label, client, url in _html_pages(steward):
+def test_every_script_on_a_page_is_a_file_with_the_page_nonce(ana: Membership) -> None:
+    for label, client, url in _html_pages(ana):
         response = client.get(url)
         page = response.content.decode()
         nonces = [s.removeprefix("'nonce-").removesuffix("'") for s in _csp(response)["script-src"] if "nonce-" in s]
@@ -100,8 +106,8 @@ def test_every_script_on_a_page_is_a_file_with_the_page_nonce(steward) -> None: 
 # Promise 3 and 5: the other headers
 
 
-def test_every_html_response_has_the_protective_headers(steward) -> None:  # type: ignore[no-untyped-def]
-    for label, client, url in _html_pages(steward):
+def test_every_html_response_has_the_protective_headers(ana: Membership) -> None:
+    for label, client, url in _html_pages(ana):
         response = client.get(url)
         assert response["X-Content-Type-Options"] == "nosniff", label
         assert response["X-Frame-Options"] == "DENY", label
@@ -112,17 +118,17 @@ def test_every_html_response_has_the_protective_headers(steward) -> None:  # typ
             assert response["Referrer-Policy"] == "same-origin", label
 
 
-def test_signed_in_pages_are_never_stored(steward) -> None:  # type: ignore[no-untyped-def]
-    for label, client, url in _html_pages(steward):
+def test_signed_in_pages_are_never_stored(ana: Membership) -> None:
+    for label, client, url in _html_pages(ana):
         response = client.get(url)
         if "_auth_user_id" in client.session:
             assert "no-store" in response["Cache-Control"], label
             assert "private" in response["Cache-Control"], label
 
 
-def test_fragments_and_redirects_are_never_stored_either(steward) -> None:  # type: ignore[no-untyped-def]
-    client = client_for(steward)
-    rename = reverse("relationships:polycule_rename", args=[steward.polycule.public_id])
+def test_fragments_and_redirects_are_never_stored_either(ana: Membership) -> None:
+    client = client_for(ana)
+    rename = reverse("relationships:polycule_rename", args=[ana.polycule.public_id])
     fragment = client.post(rename, {"name": "Garden"}, headers={"HX-Request": "true"})
     redirect = client.post(rename, {"name": "Garden"})
     assert "no-store" in fragment["Cache-Control"]
@@ -133,7 +139,7 @@ def test_fragments_and_redirects_are_never_stored_either(steward) -> None:  # ty
 
 
 @pytest.mark.urls("tests.test_security")
-def test_the_500_page_is_generic(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_500_page_is_generic(db: None) -> None:
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     page = response.content.decode()
@@ -143,7 +149,7 @@ def test_the_500_page_is_generic(db) -> None:  # type: ignore[no-untyped-def]
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
-def test_the_404_page_is_generic(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_404_page_is_generic(db: None) -> None:
     response = Client().get("/invitations/nope/extra/")
     assert response.status_code == 404
     page = response.content.decode()
@@ -198,24 +204,26 @@ PROD_NAMES = [
 
 
 @pytest.fixture(scope="module")
-def prod() -> dict[str, object]:
+def prod() -> dict[str, Any]:
+    """The production settings, as JSON from a fresh interpreter."""
     code = (
         "import json; from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name) for name in {PROD_NAMES!r}}}))"
     )
     result = _python(code, _prod_env())
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    values: dict[str, Any] = json.loads(result.stdout)
+    return values
 
 
-def test_production_sends_hsts_for_a_year_with_subdomains(prod) -> None:  # type: ignore[no-untyped-def]
+def test_production_sends_hsts_for_a_year_with_subdomains(prod: dict[str, Any]) -> None:
     assert prod["SECURE_HSTS_SECONDS"] >= 31536000
     assert prod["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert prod["SECURE_SSL_REDIRECT"] is True
     assert prod["DEBUG"] is False
 
 
-def test_production_cookies_are_secure_host_only_and_lax(prod) -> None:  # type: ignore[no-untyped-def]
+def test_production_cookies_are_secure_host_only_and_lax(prod: dict[str, Any]) -> None:
     assert prod["SESSION_COOKIE_SECURE"] is True
     assert prod["CSRF_COOKIE_SECURE"] is True
     assert str(prod["SESSION_COOKIE_NAME"]).startswith("__Host-")
@@ -224,7 +232,7 @@ def test_production_cookies_are_secure_host_only_and_lax(prod) -> None:  # type:
     assert prod["SESSION_COOKIE_HTTPONLY"] is True
 
 
-def test_production_keeps_the_protective_headers(prod) -> None:  # type: ignore[no-untyped-def]
+def test_production_keeps_the_protective_headers(prod: dict[str, Any]) -> None:
     assert prod["SECURE_CONTENT_TYPE_NOSNIFF"] is True
     assert prod["SECURE_REFERRER_POLICY"] == "same-origin"
     assert prod["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
@@ -232,19 +240,19 @@ def test_production_keeps_the_protective_headers(prod) -> None:  # type: ignore[
     assert prod["ALLOWED_HOSTS"] == ["trellis.example"]
 
 
-def test_production_shares_its_cache_between_processes(prod) -> None:  # type: ignore[no-untyped-def]
-    backend = prod["CACHES"]["default"]["BACKEND"]  # type: ignore[index]
+def test_production_shares_its_cache_between_processes(prod: dict[str, Any]) -> None:
+    backend = prod["CACHES"]["default"]["BACKEND"]
     assert "locmem" not in backend
 
 
-def test_the_cookies_as_sent_with_production_settings(prod, user) -> None:  # type: ignore[no-untyped-def]
+def test_the_cookies_as_sent_with_production_settings(prod: dict[str, Any], user: User) -> None:
     names = [n for n in PROD_NAMES if n.startswith(("SESSION_COOKIE", "CSRF_COOKIE"))]
     with override_settings(**{name: prod[name] for name in names}):
         client = Client()
         login = client.get(reverse("account_login"))
-        csrf = login.cookies[prod["CSRF_COOKIE_NAME"]]  # type: ignore[index]
+        csrf = login.cookies[prod["CSRF_COOKIE_NAME"]]
         response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-        session = response.cookies[prod["SESSION_COOKIE_NAME"]]  # type: ignore[index]
+        session = response.cookies[prod["SESSION_COOKIE_NAME"]]
     for cookie in (csrf, session):
         assert cookie["secure"] is True
         assert cookie["path"] == "/"
@@ -258,7 +266,7 @@ def test_the_cookies_as_sent_with_production_settings(prod, user) -> None:  # ty
     [None, "", "django-insecure-trellis-development-only", "too-short-0123456789"],
     ids=["missing", "empty", "dev default", "short"],
 )
-def test_production_refuses_to_start_without_a_real_secret_key(secret_key) -> None:  # type: ignore[no-untyped-def]
+def test_production_refuses_to_start_without_a_real_secret_key(secret_key: str | None) -> None:
     result = _python("from django.conf import settings; settings.DEBUG", _prod_env(SECRET_KEY=secret_key))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr

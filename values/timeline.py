@@ -139,9 +139,11 @@ def timeline(
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     actors = Membership.objects.in_bulk({r["actor_ref"] for r in rows if r["actor_ref"]})
-    items = Item.objects.select_related("current_version").in_bulk({r["item_ref"] for r in rows if r["item_ref"]})
+    items = Item.objects.select_related("current_version", "polycule").in_bulk(
+        {r["item_ref"] for r in rows if r["item_ref"]}
+    )
     versions = Version.objects.in_bulk({r["version_ref"] for r in rows if r["version_ref"]})
-    proposals = Proposal.objects.select_related("revision").in_bulk(
+    proposals = Proposal.objects.select_related("revision", "item__polycule").in_bulk(
         {r["proposal_ref"] for r in rows if r["proposal_ref"]}
     )
     lines = [

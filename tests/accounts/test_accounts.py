@@ -2,6 +2,7 @@
 
 import time
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,19 +17,25 @@ from allauth.mfa.totp.internal.auth import (
 )
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.adapters import MFAAdapter
 from accounts.models import User
-from tests.factories import PASSWORD, StewardFactory, UserFactory
+from relationships.models import Membership
+from tests.conftest import client_for
+from tests.factories import PASSWORD, UserFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 LOGIN = reverse("account_login")
 NEW_PASSWORD = "a long and happy password"
 
 
-def _sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+def _sign_in(client: Client, email: str, password: str = PASSWORD, **extra: Any) -> "TestResponse":
     return client.post(LOGIN, {"login": email, "password": password}, **extra)
 
 
@@ -49,15 +56,15 @@ def _reauthenticate(client: Client) -> None:
     assert response.status_code == 302, response.content[:300]
 
 
-def _templates(response) -> list[str]:  # type: ignore[no-untyped-def]
+def _templates(response: "TestResponse") -> list[str | None]:
     return [t.name for t in response.templates]
 
 
 # Promise 7: verified e-mail; no telling who has an account
 
 
-def test_an_unverified_address_cannot_sign_in(db, mailoutbox) -> None:  # type: ignore[no-untyped-def]
-    user = UserFactory(verified=False)
+def test_an_unverified_address_cannot_sign_in(db: None, mailoutbox: list[EmailMessage]) -> None:
+    user = UserFactory.create(verified=False)
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     client = Client()
     response = _sign_in(client, user.email)
@@ -68,7 +75,7 @@ def test_an_unverified_address_cannot_sign_in(db, mailoutbox) -> None:  # type: 
     assert [m.to for m in mailoutbox] == [[user.email]]
 
 
-def test_a_verified_address_signs_in(user) -> None:  # type: ignore[no-untyped-def]
+def test_a_verified_address_signs_in(user: User) -> None:
     client = Client()
     response = _sign_in(client, user.email)
     assert response.status_code == 302
@@ -76,7 +83,7 @@ def test_a_verified_address_signs_in(user) -> None:  # type: ignore[no-untyped-d
     assert _signed_in(client)
 
 
-def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(user) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(user: User) -> None:
     wrong = _sign_in(Client(), user.email, "not the password")
     unknown = _sign_in(Client(), "nobody@example.com", "not the password")
     assert wrong.status_code == unknown.status_code == 200
@@ -85,13 +92,13 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(user) -> No
     assert "not correct" in unknown.content.decode()
 
 
-def _sign_up(email: str):  # type: ignore[no-untyped-def]
+def _sign_up(email: str) -> "TestResponse":
     return Client().post(
         reverse("account_signup"), {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True
     )
 
 
-def test_sign_up_answers_the_same_for_known_and_unknown_addresses(user, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_sign_up_answers_the_same_for_known_and_unknown_addresses(user: User, mailoutbox: list[EmailMessage]) -> None:
     known = _sign_up(user.email)
     unknown = _sign_up("newcomer@example.com")
     assert known.status_code == unknown.status_code == 200
@@ -102,11 +109,11 @@ def test_sign_up_answers_the_same_for_known_and_unknown_addresses(user, mailoutb
     assert sorted(m.to[0] for m in mailoutbox) == sorted([user.email, "newcomer@example.com"])
 
 
-def _reset(email: str):  # type: ignore[no-untyped-def]
+def _reset(email: str) -> "TestResponse":
     return Client().post(reverse("account_reset_password"), {"email": email}, follow=True)
 
 
-def test_password_reset_answers_the_same_for_known_and_unknown_addresses(user) -> None:  # type: ignore[no-untyped-def]
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(user: User) -> None:
     known = _reset(user.email)
     unknown = _reset("nobody@example.com")
     assert known.status_code == unknown.status_code == 200
@@ -117,7 +124,7 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(user) -
 # Promise 8: throttled per account, from wherever the attempts come
 
 
-def test_failed_sign_ins_are_throttled_per_account_across_addresses(user) -> None:  # type: ignore[no-untyped-def]
+def test_failed_sign_ins_are_throttled_per_account_across_addresses(user: User) -> None:
     for n in range(5):
         response = _sign_in(Client(), user.email, "wrong password", REMOTE_ADDR=f"10.0.0.{n + 1}")
         assert response.status_code == 200
@@ -127,8 +134,8 @@ def test_failed_sign_ins_are_throttled_per_account_across_addresses(user) -> Non
     assert "Too many failed login attempts" in refused.content.decode()
 
 
-def test_throttling_one_account_leaves_others_alone(user) -> None:  # type: ignore[no-untyped-def]
-    other = UserFactory()
+def test_throttling_one_account_leaves_others_alone(user: User) -> None:
+    other = UserFactory.create()
     for n in range(5):
         _sign_in(Client(), user.email, "wrong password", REMOTE_ADDR=f"10.0.0.{n + 1}")
     client = Client()
@@ -139,7 +146,7 @@ def test_throttling_one_account_leaves_others_alone(user) -> None:  # type: igno
 # Promise 9: MFA secrets encrypted, codes single use
 
 
-def test_the_totp_secret_is_stored_encrypted(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_totp_secret_is_stored_encrypted(user: User) -> None:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data
@@ -148,7 +155,7 @@ def test_the_totp_secret_is_stored_encrypted(user) -> None:  # type: ignore[no-u
     assert MFAAdapter().decrypt(stored["secret"]) == secret
 
 
-def test_the_totp_secret_is_encrypted_when_set_up_through_the_page(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_totp_secret_is_encrypted_when_set_up_through_the_page(user: User) -> None:
     client = _signed_in_client(user)
     _reauthenticate(client)
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
@@ -161,7 +168,7 @@ def test_the_totp_secret_is_encrypted_when_set_up_through_the_page(user) -> None
     assert MFAAdapter().decrypt(stored["secret"]) == secret
 
 
-def test_a_totp_code_works_once(user) -> None:  # type: ignore[no-untyped-def]
+def test_a_totp_code_works_once(user: User) -> None:
     secret = generate_totp_secret()
     totp = TOTP.activate(user, secret)
     code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
@@ -169,7 +176,7 @@ def test_a_totp_code_works_once(user) -> None:  # type: ignore[no-untyped-def]
     assert not totp.validate_code(code)
 
 
-def test_recovery_codes_are_single_use_and_their_seed_is_encrypted(user) -> None:  # type: ignore[no-untyped-def]
+def test_recovery_codes_are_single_use_and_their_seed_is_encrypted(user: User) -> None:
     codes = RecoveryCodes.activate(user)
     first, second, *_ = codes.generate_codes()
     seed = codes.instance.data["seed"]
@@ -184,7 +191,7 @@ def test_recovery_codes_are_single_use_and_their_seed_is_encrypted(user) -> None
 # Promise 10: sessions
 
 
-def test_signing_in_gives_a_new_session_key(user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_in_gives_a_new_session_key(user: User) -> None:
     client = Client()
     session = client.session
     session["before"] = "sign-in"
@@ -195,7 +202,7 @@ def test_signing_in_gives_a_new_session_key(user) -> None:  # type: ignore[no-un
     assert _signed_in(client)
 
 
-def test_changing_the_password_ends_other_sessions_but_keeps_this_one(user) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_password_ends_other_sessions_but_keeps_this_one(user: User) -> None:
     here = _signed_in_client(user)
     elsewhere = _signed_in_client(user)
     response = here.post(
@@ -209,7 +216,7 @@ def test_changing_the_password_ends_other_sessions_but_keeps_this_one(user) -> N
 
 
 @override_settings(SESSION_ABSOLUTE_SECONDS=60)
-def test_a_session_ends_after_its_absolute_limit_however_active(user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_ends_after_its_absolute_limit_however_active(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = SimpleNamespace(now=time.time())
     monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: clock.now))
     client = Client()
@@ -225,7 +232,7 @@ def test_a_session_ends_after_its_absolute_limit_however_active(user, monkeypatc
     assert not _signed_in(client)
 
 
-def test_the_idle_limit_is_renewed_by_every_request(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_idle_limit_is_renewed_by_every_request(user: User) -> None:
     client = Client()
     client.force_login(user)
     response = client.get(reverse("relationships:polycule_list"))
@@ -233,7 +240,7 @@ def test_the_idle_limit_is_renewed_by_every_request(user) -> None:  # type: igno
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 60 * 60 * 24 * 7
 
 
-def test_the_sessions_page_lists_this_session(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_sessions_page_lists_this_session(user: User) -> None:
     client = _signed_in_client(user)
     page = client.get(reverse("usersessions_list"))
     assert page.status_code == 200
@@ -243,7 +250,7 @@ def test_the_sessions_page_lists_this_session(user) -> None:  # type: ignore[no-
     assert UserSession.objects.filter(user=user).count() == 1
 
 
-def test_a_member_can_end_their_other_sessions(user) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_can_end_their_other_sessions(user: User) -> None:
     here = _signed_in_client(user)
     elsewhere = _signed_in_client(user)
     assert here.post(reverse("usersessions_list")).status_code == 302
@@ -255,56 +262,49 @@ def test_a_member_can_end_their_other_sessions(user) -> None:  # type: ignore[no
 # Promise 11: re-authentication before sensitive changes
 
 
-def _asks_to_reauthenticate(response) -> bool:  # type: ignore[no-untyped-def]
+def _asks_to_reauthenticate(response: "TestResponse") -> bool:
     return response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
 
 
 @pytest.fixture
-def stale_steward(db):  # type: ignore[no-untyped-def]
-    """A steward whose sign-in is not fresh (force_login records no authentication)."""
-    steward = StewardFactory()
-    client = Client()
-    client.force_login(steward.user)
-    return steward, client
+def stale(ana: Membership) -> Client:
+    """Ana, alone in her polycule, signed in but not freshly (force_login records no authentication)."""
+    return client_for(ana)
 
 
-def test_leaving_a_polycule_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
-    steward, client = stale_steward
-    url = reverse("relationships:polycule_leave", args=[steward.polycule.public_id])
-    assert _asks_to_reauthenticate(client.get(url))
-    assert _asks_to_reauthenticate(client.post(url))
-    steward.refresh_from_db()
-    assert steward.is_active
+def test_leaving_a_polycule_asks_for_reauthentication(ana: Membership, stale: Client) -> None:
+    url = reverse("relationships:polycule_leave", args=[ana.polycule.public_id])
+    assert _asks_to_reauthenticate(stale.get(url))
+    assert _asks_to_reauthenticate(stale.post(url))
+    ana.refresh_from_db()
+    assert ana.is_active
 
 
-def test_changing_the_email_address_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
-    _, client = stale_steward
-    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
+def test_changing_the_email_address_asks_for_reauthentication(stale: Client) -> None:
+    response = stale.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
     assert _asks_to_reauthenticate(response)
     assert not EmailAddress.objects.filter(email="new@example.com").exists()
 
 
-def test_changing_mfa_asks_for_reauthentication(stale_steward) -> None:  # type: ignore[no-untyped-def]
-    _, client = stale_steward
-    assert _asks_to_reauthenticate(client.get(reverse("mfa_activate_totp")))
+def test_changing_mfa_asks_for_reauthentication(stale: Client) -> None:
+    assert _asks_to_reauthenticate(stale.get(reverse("mfa_activate_totp")))
 
 
-def test_reauthenticating_with_the_password_lets_the_person_leave(stale_steward) -> None:  # type: ignore[no-untyped-def]
-    steward, client = stale_steward
-    url = reverse("relationships:polycule_leave", args=[steward.polycule.public_id])
-    response = client.post(f"{reverse('account_reauthenticate')}?next={url}", {"password": PASSWORD, "next": url})
+def test_reauthenticating_with_the_password_lets_the_person_leave(ana: Membership, stale: Client) -> None:
+    url = reverse("relationships:polycule_leave", args=[ana.polycule.public_id])
+    response = stale.post(f"{reverse('account_reauthenticate')}?next={url}", {"password": PASSWORD, "next": url})
     assert response.status_code == 302
     assert response["Location"] == url
-    assert client.get(url).status_code == 200
-    assert client.post(url).status_code == 302
-    steward.refresh_from_db()
-    assert not steward.is_active
+    assert stale.get(url).status_code == 200
+    assert stale.post(url).status_code == 302
+    ana.refresh_from_db()
+    assert not ana.is_active
 
 
 # The settings page and signing out
 
 
-def test_the_settings_page_saves_the_name(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_page_saves_the_name(user: User) -> None:
     client = Client()
     client.force_login(user)
     response = client.post(reverse("accounts:settings"), {"name": "Ana Lou"})
@@ -315,7 +315,7 @@ def test_the_settings_page_saves_the_name(user) -> None:  # type: ignore[no-unty
     assert "Saved." in client.get(response["Location"]).content.decode()
 
 
-def test_the_settings_page_refuses_a_name_too_long(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_page_refuses_a_name_too_long(user: User) -> None:
     client = Client()
     client.force_login(user)
     before = user.name
@@ -326,7 +326,7 @@ def test_the_settings_page_refuses_a_name_too_long(user) -> None:  # type: ignor
     assert user.name == before
 
 
-def test_the_settings_page_never_takes_other_fields_from_the_request(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_page_never_takes_other_fields_from_the_request(user: User) -> None:
     client = Client()
     client.force_login(user)
     email = user.email
@@ -337,7 +337,7 @@ def test_the_settings_page_never_takes_other_fields_from_the_request(user) -> No
     assert not user.is_staff
 
 
-def test_signing_out_clears_site_data(user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_out_clears_site_data(user: User) -> None:
     client = Client()
     client.force_login(user)
     response = client.post(reverse("account_logout"))
@@ -346,7 +346,7 @@ def test_signing_out_clears_site_data(user) -> None:  # type: ignore[no-untyped-
     assert not _signed_in(client)
 
 
-def test_the_sign_out_page_itself_signs_nobody_out(user) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_out_page_itself_signs_nobody_out(user: User) -> None:
     client = Client()
     client.force_login(user)
     response = client.get(reverse("account_logout"))

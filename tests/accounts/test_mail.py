@@ -4,17 +4,19 @@ from pathlib import Path
 
 import allauth
 import pytest
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from accounts.adapters import AccountAdapter
 from accounts.mail import make_message, site_url
+from accounts.models import User
 from relationships import services
-from relationships.models import Invitation
+from relationships.models import Invitation, Membership
 from relationships.tasks import send_invitation
-from tests.factories import PASSWORD, InvitationFactory, StewardFactory, UserFactory, token
+from tests.factories import PASSWORD, InvitationFactory, UserFactory, token
 
 NEW_PASSWORD = "a long and happy password"
 PRIVACY = "Trellis keeps private things private"
@@ -58,26 +60,28 @@ CONTEXT = {
 }
 
 
-def _html(message: EmailMultiAlternatives) -> str:
+def _html(message: EmailMessage) -> str:
+    assert isinstance(message, EmailMultiAlternatives)
     (html, mimetype), *_ = message.alternatives
     assert mimetype == "text/html"
     return str(html)
 
 
-def _invite(steward, capture, note: str = "") -> Invitation:  # type: ignore[no-untyped-def]
+def _invite(ana: Membership, capture: DjangoCaptureOnCommitCallbacks, note: str = "") -> Invitation:
     with capture(execute=True):
-        return services.invite(by=steward, email="ben@example.com", note=note)
+        return services.invite(by=ana, email="eli@example.com", note=note)
 
 
-def _assert_in_the_layout(message: EmailMultiAlternatives) -> None:
-    assert message.body.startswith("Hello,\n")
-    assert "\nTrellis\n\n-- \nYou get this mail because " in message.body
-    assert message.body.rstrip().endswith(PRIVACY + ": a mail from it says no more than it needs to.")
+def _assert_in_the_layout(message: EmailMessage) -> None:
+    body = str(message.body)
+    assert body.startswith("Hello,\n")
+    assert "\nTrellis\n\n-- \nYou get this mail because " in body
+    assert body.rstrip().endswith(PRIVACY + ": a mail from it says no more than it needs to.")
     html = _html(message)
     assert html.startswith("<!DOCTYPE html>")
     assert "You get this mail because " in html
     assert PRIVACY in html
-    for said in (message.subject, message.body, html):
+    for said in (message.subject, body, html):
         assert "Hello from" not in said
         assert "Thank you for using" not in said
 
@@ -85,17 +89,19 @@ def _assert_in_the_layout(message: EmailMultiAlternatives) -> None:
 # The helper
 
 
-def test_site_url_is_the_configured_protocol_and_host(settings) -> None:  # type: ignore[no-untyped-def]
+def test_site_url_is_the_configured_protocol_and_host(settings: Settings) -> None:
     settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
     settings.SITE_HOST = "trellis.example"
     assert site_url("/invitations/abc/") == "https://trellis.example/invitations/abc/"
 
 
-def test_make_message_renders_a_one_line_subject_a_text_body_and_an_html_alternative(db) -> None:  # type: ignore[no-untyped-def]
-    invitation = InvitationFactory(invited_by=StewardFactory(display_name="Ana", polycule__name="The Garden"))
-    message = make_message("invitation", "ben@example.com", {"invitation": invitation, "link": "http://x/"})
+def test_make_message_renders_a_one_line_subject_a_text_body_and_an_html_alternative(ana: Membership) -> None:
+    ana.polycule.name = "The Garden"
+    ana.polycule.save()
+    invitation = InvitationFactory.create(invited_by=ana)
+    message = make_message("invitation", "eli@example.com", {"invitation": invitation, "link": "http://x/"})
     assert message.subject == "Ana invites you to The Garden on Trellis"
-    assert message.to == ["ben@example.com"]
+    assert message.to == ["eli@example.com"]
     assert "\n\n\n" not in message.body
     assert "http://x/" in _html(message)
 
@@ -103,13 +109,13 @@ def test_make_message_renders_a_one_line_subject_a_text_body_and_an_html_alterna
 # The invitation
 
 
-def test_the_invitation_mail_has_a_text_and_an_html_body_in_the_layout(  # type: ignore[no-untyped-def]
-    steward, mailoutbox, django_capture_on_commit_callbacks
+def test_the_invitation_mail_has_a_text_and_an_html_body_in_the_layout(
+    ana: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    invitation = _invite(steward, django_capture_on_commit_callbacks, note="Come and join us.")
+    invitation = _invite(ana, django_capture_on_commit_callbacks, note="Come and join us.")
     (message,) = mailoutbox
-    assert message.to == ["ben@example.com"]
-    assert message.subject == f"Ana invites you to {steward.polycule.name} on Trellis"
+    assert message.to == ["eli@example.com"]
+    assert message.subject == f"Ana invites you to {ana.polycule.name} on Trellis"
     link = site_url(f"/invitations/{token(invitation)}/")
     assert f"\n{link}\n" in message.body
     assert "Come and join us." in message.body
@@ -123,19 +129,21 @@ def test_the_invitation_mail_has_a_text_and_an_html_body_in_the_layout(  # type:
     assert invitation.sent_at is not None
 
 
-def test_the_html_body_escapes_an_invitation_note(steward, mailoutbox, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    _invite(steward, django_capture_on_commit_callbacks, note="<script>alert('hi')</script>")
+def test_the_html_body_escapes_an_invitation_note(
+    ana: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    _invite(ana, django_capture_on_commit_callbacks, note="<script>alert('hi')</script>")
     html = _html(mailoutbox[0])
     assert "<script" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_the_subject_and_text_body_are_not_html_escaped(
-    steward, mailoutbox, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    steward.polycule.name = "Ana & Ben's"
-    steward.polycule.save()
-    _invite(steward, django_capture_on_commit_callbacks, note="Tea & cake <3")
+    ana: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    ana.polycule.name = "Ana & Ben's"
+    ana.polycule.save()
+    _invite(ana, django_capture_on_commit_callbacks, note="Tea & cake <3")
     (message,) = mailoutbox
     assert message.subject == "Ana invites you to Ana & Ben's on Trellis"
     assert "Ana & Ben's" in message.body
@@ -143,8 +151,8 @@ def test_the_subject_and_text_body_are_not_html_escaped(
     assert "&amp;" not in message.body
 
 
-def test_an_invitation_no_longer_pending_is_not_mailed(steward, mailoutbox) -> None:  # type: ignore[no-untyped-def]
-    invitation = InvitationFactory(invited_by=steward, revoked_at=timezone.now())
+def test_an_invitation_no_longer_pending_is_not_mailed(ana: Membership, mailoutbox: list[EmailMessage]) -> None:
+    invitation = InvitationFactory.create(invited_by=ana, revoked_at=timezone.now())
     send_invitation.enqueue(invitation.pk)
     assert mailoutbox == []
     invitation.refresh_from_db()
@@ -154,7 +162,7 @@ def test_an_invitation_no_longer_pending_is_not_mailed(steward, mailoutbox) -> N
 # allauth's mails, sent by allauth's own flows
 
 
-def test_signing_up_sends_the_verification_mail_in_the_layout(db, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_signing_up_sends_the_verification_mail_in_the_layout(db: None, mailoutbox: list[EmailMessage]) -> None:
     Client().post(
         reverse("account_signup"), {"email": "cam@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
@@ -167,7 +175,7 @@ def test_signing_up_sends_the_verification_mail_in_the_layout(db, mailoutbox) ->
     _assert_in_the_layout(message)
 
 
-def test_a_known_address_gets_the_password_reset_mail(user, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_a_known_address_gets_the_password_reset_mail(user: User, mailoutbox: list[EmailMessage]) -> None:
     Client().post(reverse("account_reset_password"), {"email": user.email})
     (message,) = mailoutbox
     assert message.to == [user.email]
@@ -177,7 +185,7 @@ def test_a_known_address_gets_the_password_reset_mail(user, mailoutbox) -> None:
     _assert_in_the_layout(message)
 
 
-def test_an_unknown_address_gets_the_unknown_account_mail(db, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_address_gets_the_unknown_account_mail(db: None, mailoutbox: list[EmailMessage]) -> None:
     Client().post(reverse("account_reset_password"), {"email": "nobody@example.com"})
     (message,) = mailoutbox
     assert message.to == ["nobody@example.com"]
@@ -187,7 +195,7 @@ def test_an_unknown_address_gets_the_unknown_account_mail(db, mailoutbox) -> Non
     _assert_in_the_layout(message)
 
 
-def test_changing_the_password_sends_a_security_notice(user, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_password_sends_a_security_notice(user: User, mailoutbox: list[EmailMessage]) -> None:
     client = Client()
     assert client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}).status_code == 302
     response = client.post(
@@ -251,8 +259,8 @@ def test_a_notice_keeps_addresses_as_written_in_the_text_and_escapes_them_in_htm
     assert "old&amp;gone@example.com was removed" in _html(message)
 
 
-def test_no_mail_sent_in_a_visit_greets_with_the_site_name(db, mailoutbox) -> None:  # type: ignore[no-untyped-def]
-    known = UserFactory()
+def test_no_mail_sent_in_a_visit_greets_with_the_site_name(db: None, mailoutbox: list[EmailMessage]) -> None:
+    known = UserFactory.create()
     for email in (known.email, "new@example.com"):
         Client().post(reverse("account_signup"), {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
         Client().post(reverse("account_reset_password"), {"email": email})

@@ -25,6 +25,7 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
         boundary = services.create_boundary(
             owner=ana, title="Quiet mornings", text="No calls before nine.", why="Sleep."
         )
+    assert boundary.current_version is not None
     services.revise_boundary(
         owner=ana,
         item=boundary,
@@ -38,6 +39,9 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
         author=ben, item=boundary, base_number=2, text="Before half nine?", why="School run"
     )
     proposal = Proposal.objects.filter(status=Proposal.Status.OPEN).first()
+    assert agreement is not None
+    assert agreement.current_version is not None
+    assert proposal is not None
     mine = services.propose_change(
         proposer=ana,
         item=agreement,
@@ -130,7 +134,7 @@ def test_every_signed_out_page_is_accessible(
         browse.go(url)
         browse.check(label)
     # A link that expired: its plain message, on the app's own page.
-    invitation = InvitationFactory(invited_by=demo["Ana"], polycule=demo["Ana"].polycule)
+    invitation = InvitationFactory.create(invited_by=demo["Ana"], polycule=demo["Ana"].polycule)
     invitation.revoked_at = invitation.created_at
     invitation.save()
     from tests.factories import token

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from playwright.sync_api import expect
 
 from .conftest import Browser, new_person
@@ -13,7 +14,7 @@ PASSWORD = "a long and happy password"
 
 def _link(pattern: str, to: str) -> str:
     message = next(m for m in reversed(mail.outbox) if to in m.to)
-    found = re.search(pattern, message.body)
+    found = re.search(pattern, str(message.body))
     assert found, message.body
     return found.group(0)
 
@@ -66,6 +67,7 @@ def test_ana_invites_ben_and_ben_joins(
 
     invitation = next(m for m in mail.outbox if "ben@example.com" in m.to)
     assert "Come and join us, love." in invitation.body
+    assert isinstance(invitation, EmailMultiAlternatives)
     assert invitation.alternatives
     assert "text/html" in invitation.alternatives[0][1]
     link = _link(r"https?://\S+/invitations/\S+/", "ben@example.com")

@@ -1,7 +1,7 @@
 """Building values state for tests, through the services as people would."""
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 from django.urls import reverse
@@ -25,8 +25,13 @@ from values.models import (
     Version,
 )
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 Answer = Response.Answer
-HTMX = {"HTTP_HX_REQUEST": "true"}
+UNDERSTOOD = Acknowledgment.Answer.UNDERSTOOD
+# Passed as **HTMX to the test client, as htmx's own request header.
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 VALUES_MODELS = (
     Item,
     ItemAudience,
@@ -88,19 +93,54 @@ def fresh(item: Item) -> Item:
     return Item.objects.select_related("current_version").get(pk=item.pk)
 
 
+def current(item: Item) -> Version:
+    """The item's current version, which it must have."""
+    assert item.current_version is not None
+    return item.current_version
+
+
 def url(name: str, me: Membership, **ids: Any) -> str:
     return reverse(f"values:{name}", kwargs={"polycule_id": me.polycule.public_id, **ids})
 
 
 def client(membership: Membership) -> Client:
     """One signed-in client per membership object, so that flash messages carry to the next page."""
-    signed_in: Client | None = getattr(membership, "_test_client", None)
-    if signed_in is None:
-        signed_in = Client()
-        signed_in.force_login(membership.user)
-        membership._test_client = signed_in  # type: ignore[attr-defined]
+    kept = vars(membership)
+    if "_test_client" not in kept:
+        kept["_test_client"] = Client()
+        kept["_test_client"].force_login(membership.user)
+    signed_in: Client = kept["_test_client"]
     return signed_in
 
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in VALUES_MODELS}
+
+
+def page(response: "TestResponse") -> str:
+    return response.content.decode()
+
+
+def followed(response: "TestResponse", who: Client) -> str:
+    """The page a redirect leads to, as ``who`` sees it."""
+    assert response.status_code == 302, response.status_code
+    return page(who.get(response["Location"]))
+
+
+def assert_fragment(response: "TestResponse", *expected: str) -> None:
+    """An htmx fragment, not a whole page, showing each of the expected texts."""
+    assert response.status_code == 200, response.status_code
+    html = page(response)
+    assert "<html" not in html
+    for text in expected:
+        assert text in html, text
+
+
+def conflict_shows(response: "TestResponse", *texts: str) -> str:
+    """A stale edit's 409: what was saved meanwhile beside what the person wrote."""
+    assert response.status_code == 409, response.status_code
+    html = page(response)
+    assert "Someone changed it while you were writing" in html
+    for text in texts:
+        assert text in html, text
+    return html

@@ -3,6 +3,7 @@ Ana (steward) and Ben (member), so that Cy is outside their audience:
 Ana's boundary, an adopted agreement, Ana's open proposal to change it and
 Ben's suggestion on Ana's boundary."""
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.matrix import WORLD_EXTENSIONS, Route, World, polycule
@@ -11,8 +12,8 @@ from values.models import Item, Kind, Response
 
 
 def _extend(world: World) -> None:
-    ana, ben = world.steward, world.member
-    private = {"everyone": False, "audience": [ben.public_id]}
+    ana, ben = world.ana, world.ben
+    private: dict[str, Any] = {"everyone": False, "audience": [ben.public_id]}
     boundary = services.create_boundary(
         owner=ana, title="CANARY-B title", text="CANARY-B text", why="CANARY-B why", **private
     )
@@ -47,7 +48,7 @@ def suggestion(world: World) -> dict[str, Any]:
     return {**polycule(world), "suggestion_id": world.extra["suggestion"].public_id}
 
 
-def kind(name: str):  # type: ignore[no-untyped-def]
+def kind(name: str) -> Callable[[World], dict[str, Any]]:
     return lambda world: {**polycule(world), "kind": name}
 
 
@@ -89,7 +90,7 @@ ROUTES = [
         "values:boundary_audience",
         boundary,
         "post",
-        lambda w: {"everyone": "0", "audience": [str(w.member.public_id)]},
+        lambda w: {"everyone": "0", "audience": [str(w.ben.public_id)]},
         404,
         302,
         queries=17,

@@ -57,7 +57,9 @@ def test_an_unchanged_audience_is_left_alone(ana: Membership, ben: Membership) -
         "audience": [str(ana.public_id)],
     }
     assert client_for(ben).post(url, data).status_code == 302
-    assert Proposal.objects.get(change=Proposal.Change.REVISE).revision.everyone is None
+    revision = Proposal.objects.get(change=Proposal.Change.REVISE).revision
+    assert revision is not None
+    assert revision.everyone is None
 
 
 def test_the_owner_chooses_who_sees_a_boundary(ana: Membership, ben: Membership, cy: Membership) -> None:

@@ -13,7 +13,7 @@ from tests.conftest import client_for
 from values import selectors, services
 from values.models import Acknowledgment, Consent, Event, Item, Proposal, Response, Suggestion, Version
 
-from .build import Answer, adopted, boundary, fresh, proposed, url
+from .build import Answer, adopted, boundary, current, fresh, proposed, url
 
 pytestmark = [
     pytest.mark.postgres,
@@ -120,7 +120,7 @@ def test_the_last_answers_to_a_change_at_once_make_one_new_version(
 
     race(consent(ana), consent(ben))
     assert list(Version.objects.filter(item=item).values_list("number", flat=True)) == [1, 2]
-    assert fresh(item).current_version.text == "v2"  # type: ignore[union-attr]
+    assert current(fresh(item)).text == "v2"
 
 
 def test_two_changes_adopted_at_once_make_one_new_version_and_leave_the_other_open(

@@ -45,7 +45,7 @@ FORGED = ["csrfmiddlewaretoken", "id", "owner", "author", "proposer", "member", 
 class World:
     ana: Membership  # owns the boundary, proposed the change
     ben: Membership  # suggested, answers
-    dee: Membership  # a newcomer
+    eli: Membership  # a newcomer
     boundary: Item
     value: Item
     suggestion: Suggestion
@@ -58,8 +58,8 @@ def world(ana: Membership, ben: Membership, cy: Membership) -> World:
     suggestion = services.suggest_change(author=ben, item=item, base_number=1, text="Softer", why="w")
     value = adopted(ana, ben, cy)
     change = services.propose_change(proposer=ana, item=value, base_number=1, title="t", text="v2", why="w")
-    dee = MembershipFactory(polycule=ana.polycule, display_name="Dee")
-    return World(ana, ben, dee, item, value, suggestion, change)
+    eli = MembershipFactory.create(polycule=ana.polycule, display_name="Eli")
+    return World(ana, ben, eli, item, value, suggestion, change)
 
 
 @dataclass
@@ -94,7 +94,7 @@ NEW_MORE = ("audience", "review_every_days")
 FORMS = [
     Form("item_create_boundary", _create("boundary"), lambda w: w.ana, NEW, NEW_MORE),
     Form("item_create_value", _create("value"), lambda w: w.ben, NEW, NEW_MORE),
-    Form("item_create_agreement", _create("agreement"), lambda w: w.dee, NEW, NEW_MORE),
+    Form("item_create_agreement", _create("agreement"), lambda w: w.eli, NEW, NEW_MORE),
     Form(
         "boundary_acknowledge",
         _item("boundary_acknowledge", "boundary"),
@@ -102,14 +102,14 @@ FORMS = [
         {"version": "1", "answer": "understood"},
         ("note",),
     ),
-    Form("item_consent", _item("item_consent", "value"), lambda w: w.dee, {"version": "1"}, ("next",)),
+    Form("item_consent", _item("item_consent", "value"), lambda w: w.eli, {"version": "1"}, ("next",)),
     Form("boundary_edit", _item("boundary_edit", "boundary"), lambda w: w.ana, WORDS),
     Form("boundary_retire", _item("boundary_retire", "boundary"), lambda w: w.ana, {}, ("why",)),
     Form("item_reaffirm", _item("item_reaffirm", "boundary"), lambda w: w.ben, {}),
     Form(
         "suggestion_create",
         _item("suggestion_create", "boundary"),
-        lambda w: w.dee,
+        lambda w: w.eli,
         {"base": "1", "text": "x", "why": "w"},
     ),
     Form("suggestion_take", _suggestion("suggestion_take"), lambda w: w.ana, WORDS),

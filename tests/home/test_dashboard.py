@@ -1,0 +1,58 @@
+"""The dashboard: what needs the person, across all their polycules."""
+
+from django.urls import reverse
+
+from relationships.models import Membership
+from tests.factories import MembershipFactory
+from tests.values.build import adopted, boundary, client, old_boundary, page, proposed, url
+from values import services
+from values.models import Kind, Suggestion
+
+
+def test_the_dashboard_lists_what_needs_the_member_in_every_polycule(
+    ana: Membership, ben: Membership, cy: Membership, zed: Membership
+) -> None:
+    boundary(ana, "Ana-boundary-to-read")
+    proposed(cy, "Cy-proposal-to-answer")
+    old_boundary(ana, days=40, review_every_days=30, title="Ana-due-boundary")
+    mine = boundary(ben, "Ben-own-boundary")
+    services.suggest_change(author=cy, item=mine, base_number=1, text="Softer", why="w")
+    # In a second polycule, Ben is a newcomer to what Zed and Yan set before him.
+    yan = MembershipFactory.create(polycule=zed.polycule, display_name="Yan")
+    adopted(zed, yan, title="Zed-value-before-Ben")
+    boundary(zed, "Zed-boundary-before-Ben")
+    also_ben = MembershipFactory.create(polycule=zed.polycule, user=ben.user, display_name="Benji")
+    html = page(client(ben).get(reverse("home:dashboard")))
+    for text in (
+        ana.polycule.name,
+        zed.polycule.name,
+        "Boundaries to read",
+        "Ana-boundary-to-read",
+        "Proposals waiting for your answer",
+        "Cy-proposal-to-answer",
+        "Due for a look together",
+        "Ana-due-boundary",
+        "Suggestions for your boundaries",
+        "Ben-own-boundary",
+        "suggested by Cy",
+        "not yet consented by you",
+        "Zed-value-before-Ben",
+        "Zed-boundary-before-Ben",
+    ):
+        assert text in html, text
+    assert url("suggestion_take", ben, suggestion_id=Suggestion.objects.get().public_id) in html
+    assert also_ben.polycule == zed.polycule
+    assert "Nothing is waiting for you here." not in html
+
+
+def test_a_calm_dashboard_says_nothing_is_waiting(ana: Membership) -> None:
+    html = page(client(ana).get(reverse("home:dashboard")))
+    assert "Nothing is waiting for you here." in html
+
+
+def test_the_dashboard_leaves_out_what_is_shared_with_others(ana: Membership, ben: Membership, cy: Membership) -> None:
+    boundary(ana, "Only-for-Ben", everyone=False, audience=[ben.public_id])
+    proposed(ana, "Only-for-Ben-too", kind=Kind.AGREEMENT, everyone=False, audience=[ben.public_id])
+    html = page(client(cy).get(reverse("home:dashboard")))
+    assert "Only-for-Ben" not in html
+    assert "Nothing is waiting for you here." in html

@@ -1,0 +1,189 @@
+"""The proposal views: proposing, answering, amending, withdrawing and nudging, and what a
+stale proposal or answer gets."""
+
+from django.urls import reverse
+
+from relationships.models import Membership
+from values import selectors, services
+from values.models import Nudge, Proposal, ProposalRevision, Response
+
+from .build import (
+    HTMX,
+    Answer,
+    adopted,
+    assert_fragment,
+    boundary,
+    client,
+    conflict_shows,
+    counts,
+    followed,
+    fresh,
+    page,
+    proposed,
+    url,
+)
+
+
+def test_a_member_proposes_a_change_to_a_value(ana: Membership, ben: Membership) -> None:
+    item = adopted(ana, ben, text="Children first.")
+    target = url("proposal_create", ana, item_id=item.public_id)
+    form = client(ben).get(target)
+    assert form.status_code == 200
+    assert "Children first." in page(form)
+    response = client(ben).post(
+        target, {"title": "Kids first", "text": "Children first, always.", "why": "w", "base": 1}
+    )
+    proposal = Proposal.objects.get(change=Proposal.Change.REVISE)
+    assert response["Location"] == url("proposal_detail", ana, proposal_id=proposal.public_id)
+    assert (proposal.proposer, proposal.item, proposal.base_version) == (ben, item, item.current_version)
+
+
+def test_a_value_is_retired_once_the_proposal_to_retire_it_is_adopted(ana: Membership, ben: Membership) -> None:
+    item = adopted(ana, ben)
+    target = url("proposal_retire", ana, item_id=item.public_id)
+    assert "Propose retiring" in page(client(ben).get(target))
+    response = client(ben).post(target, {"why": "Our kids are grown", "base": 1})
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(change=Proposal.Change.RETIRE)
+    assert proposal.proposer == ben
+    services.respond(member=ana, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    assert fresh(item).retired_at is not None
+
+
+def test_nobody_proposes_to_a_boundary(ana: Membership, ben: Membership) -> None:
+    item = boundary(ana)
+    assert client(ben).get(url("proposal_create", ana, item_id=item.public_id)).status_code == 404
+
+
+def test_proposal_detail_shows_the_wording_and_who_has_answered(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy, "Kids first", text="Children first.", why="Calm moments")
+    services.respond(member=ana, proposal=proposal, revision_number=1, answer=Answer.OBJECT, note="Too vague")
+    html = page(client(ben).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "Kids first" in html
+    assert "Children first." in html
+    assert "Calm moments" in html
+    assert "Too vague" in html
+    assert "hasn't answered yet" in html
+    assert 'name="answer"' in html
+
+
+def test_responding_by_plain_post_redirects(ana: Membership, ben: Membership, cy: Membership) -> None:
+    proposal = proposed(cy)
+    response = client(ben).post(
+        url("proposal_respond", ana, proposal_id=proposal.public_id), {"revision": 1, "answer": "consent"}
+    )
+    assert response["Location"] == url("proposal_detail", ana, proposal_id=proposal.public_id)
+    assert "Your answer is recorded." in followed(response, client(ben))
+    last = client(ana).post(
+        url("proposal_respond", ana, proposal_id=proposal.public_id), {"revision": 1, "answer": "consent"}
+    )
+    assert "it is adopted" in followed(last, client(ana))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ADOPTED
+
+
+def test_responding_with_htmx_returns_only_the_responses_panel(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy)
+    response = client(ben).post(
+        url("proposal_respond", ana, proposal_id=proposal.public_id),
+        {"revision": 1, "answer": "object", "note": "Say what first means"},
+        **HTMX,
+    )
+    assert_fragment(response, "Responses", "I object", "Say what first means", "Change your answer")
+    changed = client(ben).post(
+        url("proposal_respond", ana, proposal_id=proposal.public_id), {"revision": 1, "answer": "consent"}, **HTMX
+    )
+    assert_fragment(changed, "Your answer")
+    assert "answer-object" not in page(changed)
+    assert "Say what first means" not in page(changed)
+    assert Response.objects.filter(member=ben).count() == 2
+
+
+def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membership, cy: Membership) -> None:
+    proposal = proposed(cy, text="First wording")
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.OBJECT, note="Vague")
+    target = url("proposal_amend", ana, proposal_id=proposal.public_id)
+    form = client(cy).get(target)
+    assert form.status_code == 200
+    assert "First wording" in page(form)
+    assert client(ben).get(target).status_code == 404
+    response = client(cy).post(target, {"title": "Kids first", "text": "Clearer wording", "why": "w", "base": 1})
+    assert response["Location"] == url("proposal_detail", ana, proposal_id=proposal.public_id)
+    proposal.refresh_from_db()
+    assert proposal.revision is not None
+    assert (proposal.revision.number, proposal.revision.text) == (2, "Clearer wording")
+    assert {m.display_name for m in selectors.waiting_on(proposal)} == {"Ana", "Ben"}
+
+
+def test_only_the_proposer_withdraws_a_proposal(ana: Membership, ben: Membership, cy: Membership) -> None:
+    proposal = proposed(cy)
+    target = url("proposal_withdraw", ana, proposal_id=proposal.public_id)
+    assert client(ben).post(target).status_code == 404
+    response = client(cy).post(target)
+    assert "Withdrawn." in followed(response, client(cy))
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.WITHDRAWN
+
+
+def test_the_proposer_s_nudge_shows_on_the_others_dashboards(ana: Membership, ben: Membership, cy: Membership) -> None:
+    proposal = proposed(cy, "Kids first")
+    target = url("proposal_nudge", ana, proposal_id=proposal.public_id)
+    assert client(ben).post(target).status_code == 404
+    assert "gentle reminder" in followed(client(cy).post(target), client(cy))
+    assert Nudge.objects.get().by == cy
+    dashboard = page(client(ana).get(reverse("home:dashboard")))
+    assert "Cy asked for your answer" in dashboard
+    assert "sent a reminder recently" in followed(client(cy).post(target), client(cy))
+    assert Nudge.objects.count() == 1
+
+
+def test_a_stale_proposal_shows_both_texts(ana: Membership, ben: Membership) -> None:
+    item = adopted(ana, ben, text="First text")
+    change = services.propose_change(proposer=ana, item=item, base_number=1, title="t", text="Adopted since", why="w")
+    services.respond(member=ben, proposal=change, revision_number=1, answer=Answer.CONSENT)
+    before = counts()
+    response = client(ben).post(
+        url("proposal_create", ana, item_id=item.public_id),
+        {"title": "Mine", "text": "What I wrote", "why": "My why", "base": 1},
+    )
+    conflict_shows(response, "Adopted since", "What I wrote")
+    assert counts() == before
+
+
+def test_a_stale_retirement_proposal_is_refused(ana: Membership, ben: Membership) -> None:
+    item = adopted(ana, ben)
+    change = services.propose_change(proposer=ana, item=item, base_number=1, title="t", text="Adopted since", why="w")
+    services.respond(member=ben, proposal=change, revision_number=1, answer=Answer.CONSENT)
+    before = counts()
+    response = client(ben).post(url("proposal_retire", ana, item_id=item.public_id), {"why": "Grown kids", "base": 1})
+    conflict_shows(response, "Adopted since", "Grown kids")
+    assert counts() == before
+
+
+def test_a_stale_amendment_shows_both_texts(ana: Membership, ben: Membership) -> None:
+    proposal = proposed(ana)
+    services.amend(proposer=ana, proposal=proposal, revision_number=1, title="t", text="Amended elsewhere", why="w")
+    response = client(ana).post(
+        url("proposal_amend", ana, proposal_id=proposal.public_id),
+        {"title": "t", "text": "What I wrote", "why": "w", "base": 1},
+    )
+    conflict_shows(response, "Amended elsewhere", "What I wrote")
+    assert ProposalRevision.objects.filter(proposal=proposal).count() == 2
+
+
+def test_a_response_to_an_amended_proposal_is_a_409(ana: Membership, ben: Membership) -> None:
+    proposal = proposed(ana)
+    services.amend(proposer=ana, proposal=proposal, revision_number=1, title="t", text="Amended", why="w")
+    target = url("proposal_respond", ana, proposal_id=proposal.public_id)
+    data = {"revision": 1, "answer": "consent"}
+    plain = client(ben).post(target, data)
+    assert plain.status_code == 409
+    assert "amended while you were answering" in page(plain)
+    with_htmx = client(ben).post(target, data, **HTMX)
+    assert with_htmx.status_code == 409
+    assert "<html" not in page(with_htmx)
+    assert not Response.objects.filter(member=ben).exists()
