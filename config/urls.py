@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("relationships.urls")),
     path("", include("values.urls")),
     path("", include("home.urls")),
+    path("", include("conversations.urls")),
 ]
 
 handler404 = "accounts.views.not_found"

@@ -7,4 +7,5 @@ app_name = "home"
 urlpatterns = [
     path("home/", views.dashboard, name="dashboard"),
     path("p/<uuid:polycule_id>/welcome/", views.onboarding, name="onboarding"),
+    path("p/<uuid:polycule_id>/timeline/", views.polycule_timeline, name="timeline"),
 ]

@@ -71,12 +71,18 @@ def _consent_all(item: Item, members: list[Membership], days: int) -> None:
         Consent.objects.create(version=item.current_version, member=member, created_at=_ago(days))
 
 
-def _ack(item: Item, member: Membership, days: int, note: str = "") -> None:
+def _ack(
+    item: Item,
+    member: Membership,
+    days: int,
+    note: str = "",
+    answer: Acknowledgment.Answer = Acknowledgment.Answer.UNDERSTOOD,
+) -> None:
     assert item.current_version is not None
     Acknowledgment.objects.create(
         version=item.current_version,
         member=member,
-        answer=Acknowledgment.Answer.UNDERSTOOD,
+        answer=answer,
         note=note,
         created_at=_ago(days),
     )
@@ -159,7 +165,13 @@ def seed_values(people: dict[str, Membership]) -> bool:
         ],
         owner=ben,
     )
-    _ack(sleepovers, cy, 2, "Makes sense, thank you for saying it plainly.")
+    _ack(
+        sleepovers,
+        cy,
+        2,
+        "Makes sense, thank you for saying it plainly. Can we talk about when plans change late?",
+        Acknowledgment.Answer.TALK,
+    )
 
     dates = _item(
         cy,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import boundaries, items, proposals, suggestions, timeline
+from .views import boundaries, items, proposals, suggestions
 
 app_name = "values"
 
@@ -31,5 +31,4 @@ urlpatterns = [
     path(PROPOSAL + "amend/", proposals.proposal_amend, name="proposal_amend"),
     path(PROPOSAL + "withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
     path(PROPOSAL + "nudge/", proposals.proposal_nudge, name="proposal_nudge"),
-    path(P + "timeline/", timeline.polycule_timeline, name="timeline"),
 ]

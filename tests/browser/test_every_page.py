@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from conversations.demo import seed_conversations
+from conversations.models import CheckIn, Choice, Comment, Discussion, Draft, JournalEntry, Round
 from relationships.demo import DEMO_PASSWORD, seed_people
 from relationships.models import Membership
 from tests.factories import InvitationFactory
@@ -77,8 +79,8 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
         ("open proposal", reverse("values:proposal_detail", args=[pid, proposal.public_id])),
         ("my proposal", reverse("values:proposal_detail", args=[pid, mine.public_id])),
         ("amend", reverse("values:proposal_amend", args=[pid, mine.public_id])),
-        ("timeline", reverse("values:timeline", args=[pid])),
-        ("timeline filtered", reverse("values:timeline", args=[pid]) + "?kind=answers"),
+        ("timeline", reverse("home:timeline", args=[pid])),
+        ("timeline filtered", reverse("home:timeline", args=[pid]) + "?kind=answers"),
         ("welcome", reverse("home:onboarding", args=[pid])),
         ("account", reverse("accounts:settings")),
         ("e-mail addresses", reverse("account_email")),
@@ -154,3 +156,54 @@ def test_every_signed_out_page_is_accessible(
     ben.go(reverse("relationships:polycule_leave", args=[pid]))
     expect(ben.page.get_by_role("heading", level=1)).to_be_visible()
     ben.check("leaving asks for the password again")
+
+
+def _talk_pages(ana: Membership) -> list[tuple[str, str]]:
+    pid = ana.polycule.public_id
+    sealed, revealed = Round.objects.filter(polycule=ana.polycule).order_by("revealed_at")
+    upcoming, past = CheckIn.objects.filter(polycule=ana.polycule).order_by("held_at")
+    talk = Discussion.objects.get(version__isnull=False)
+    assert talk.item is not None
+    assert talk.version is not None
+    proposal = Proposal.objects.filter(item__polycule=ana.polycule, status=Proposal.Status.OPEN).first()
+    assert proposal is not None
+    mine = Comment.objects.filter(author=ana).first()
+    assert mine is not None
+    entry = JournalEntry.objects.filter(author=ana.user).first()
+    draft = Draft.objects.filter(author=ana.user).first()
+    assert entry is not None
+    assert draft is not None
+    return [
+        ("talk", reverse("conversations:talk", args=[pid])),
+        ("talk about an item", reverse("conversations:discussion_item", args=[pid, talk.item.public_id])),
+        ("talk about a version", talk.get_absolute_url()),
+        ("talk about a proposal", reverse("conversations:discussion_proposal", args=[pid, proposal.public_id])),
+        ("correct a comment", reverse("conversations:comment_correct", args=[pid, mine.public_id])),
+        ("share a choice", reverse("conversations:choice_create", args=[pid])),
+        ("a choice", Choice.objects.get(polycule=ana.polycule).get_absolute_url()),
+        ("ask what if", reverse("conversations:round_create", args=[pid])),
+        ("a sealed what if", sealed.get_absolute_url()),
+        ("a revealed what if", revealed.get_absolute_url()),
+        ("check-ins", reverse("conversations:checkin_list", args=[pid])),
+        ("plan a check-in", reverse("conversations:checkin_create", args=[pid])),
+        ("the next check-in", upcoming.get_absolute_url()),
+        ("a past check-in", past.get_absolute_url()),
+        ("timeline of talk", reverse("home:timeline", args=[pid]) + "?kind=talk"),
+        ("journal", reverse("conversations:journal")),
+        ("write in the journal", reverse("conversations:entry_create")),
+        ("a journal entry", entry.get_absolute_url()),
+        ("change an entry", reverse("conversations:entry_edit", args=[entry.public_id])),
+        ("delete an entry", reverse("conversations:entry_delete", args=[entry.public_id])),
+        ("a draft", draft.get_absolute_url()),
+        ("the pause", reverse("conversations:draft_pause", args=[draft.public_id])),
+        ("dashboard with talk", reverse("home:dashboard")),
+    ]
+
+
+def test_every_conversation_page_is_accessible(browse: Browser, demo: dict[str, Membership]) -> None:
+    seed_conversations(demo)
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    for label, url in _talk_pages(demo["Ana"]):
+        browse.go(url)
+        expect(browse.page.locator("main h1")).to_be_visible()
+        browse.check(label)

@@ -150,5 +150,4 @@ ROUTES = [
     Route("values:proposal_amend", proposal, "post", lambda w: WORDS, 404, 302, queries=18, private=True),
     Route("values:proposal_withdraw", proposal, "post", member=404, steward=302, queries=12, private=True),
     Route("values:proposal_nudge", proposal, "post", member=404, steward=302, queries=14, private=True),
-    Route("values:timeline", polycule, queries=12),
 ]

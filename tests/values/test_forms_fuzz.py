@@ -224,7 +224,7 @@ def test_an_xss_corpus_stays_inert_on_every_values_page(
         (ben, url("proposal_detail", ana, proposal_id=new.public_id), ("newtitle", "newtext", "newwhy")),
         (ben, url("version_diff", ana, item_id=item.public_id) + "?from=1&to=2", ("title", "text", "why1", "why")),
         (ben, url("version_list", ana, item_id=item.public_id), ("title", "text", "why1", "why")),
-        (ben, url("timeline", ana), ("title", "vtitle", "newtitle")),
+        (ben, reverse("home:timeline", args=[ana.polycule.public_id]), ("title", "vtitle", "newtitle")),
         (cy, reverse("home:dashboard"), ("title", "atitle")),
         (ben, reverse("home:dashboard"), ("newtitle",)),
         (ana, reverse("home:dashboard"), ("title",)),

@@ -29,7 +29,7 @@ def _pages_for_cy(world: World) -> list[str]:
     pid = world.polycule_id
     urls = [reverse(r.name, kwargs=r.kwargs(world)) for r in GET_ROUTES]
     lists = reverse("values:item_list", kwargs={"polycule_id": pid})
-    timeline = reverse("values:timeline", kwargs={"polycule_id": pid})
+    timeline = reverse("home:timeline", kwargs={"polycule_id": pid})
     ana = world.ana.public_id
     return [
         *urls,

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from home.timeline import PAGE_SIZE, timeline
 from relationships.models import Membership
 from relationships.services import leave_polycule
 from tests.factories import MembershipFactory
@@ -18,7 +19,7 @@ from values.diff import Piece, word_diff
 from values.models import Acknowledgment, Category, Event, Item, ItemAudience, Kind, Proposal
 from values.rules import Owed
 from values.selectors import ItemFilters, ItemRow
-from values.timeline import MEMBER_JOINED, MEMBER_LEFT, PAGE_SIZE, timeline
+from values.timeline import MEMBER_JOINED, MEMBER_LEFT
 
 from .build import Answer, adopted, boundary, fresh, old_boundary, proposed
 

@@ -4,12 +4,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from conversations.demo import seed_conversations
 from relationships.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_POLYCULE, seed_people
 from values.demo import seed_values
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (ana, ben, cy @example.com) in one polycule, with its items. Safe to run twice."
+    help = (
+        "Create the demo accounts (ana, ben, cy @example.com) in one polycule, with its items and its talk."
+        " Safe to run twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
@@ -19,7 +23,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: this looks like production. Use --force to add demo accounts anyway.")
         with transaction.atomic():
-            seed_values(seed_people())
+            people = seed_people()
+            seed_values(people)
+            seed_conversations(people)
             if dry_run:
                 transaction.set_rollback(True)
         accounts = ", ".join(email for email, _, _ in DEMO_PEOPLE)

@@ -4,17 +4,17 @@ import uuid
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from relationships.models import Membership
+from tests.values.build import UNDERSTOOD, boundary, client, page
 from values import services
-
-from .build import UNDERSTOOD, boundary, client, page, url
 
 
 def test_the_timeline_page_lists_events(ana: Membership, ben: Membership) -> None:
     item = boundary(ana, "Sleepovers")
     services.acknowledge(member=ben, item=item, version_number=1, answer=UNDERSTOOD)
-    response = client(ben).get(url("timeline", ana))
+    response = client(ben).get(reverse("home:timeline", args=[ana.polycule.public_id]))
     assert response.status_code == 200
     html = page(response)
     assert "Sleepovers" in html
@@ -27,7 +27,7 @@ def test_the_timeline_filters_by_kind_person_and_item(ana: Membership, ben: Memb
     second = boundary(ben, "Second-boundary")
     services.acknowledge(member=ben, item=first, version_number=1, answer=UNDERSTOOD)
     ben_client = client(ben)
-    target = url("timeline", ana)
+    target = reverse("home:timeline", args=[ana.polycule.public_id])
     members = page(ben_client.get(target, {"kind": "members"}))
     assert "joined the polycule" in members
     assert "First-boundary" not in members
@@ -49,7 +49,7 @@ def test_the_timeline_filters_by_kind_person_and_item(ana: Membership, ben: Memb
 )
 def test_junk_timeline_filters_are_ignored(ana: Membership, query: dict[str, Any]) -> None:
     boundary(ana, "Only-boundary")
-    response = client(ana).get(url("timeline", ana), query)
+    response = client(ana).get(reverse("home:timeline", args=[ana.polycule.public_id]), query)
     assert response.status_code == 200
     assert "Only-boundary" in page(response)
 
@@ -57,7 +57,7 @@ def test_junk_timeline_filters_are_ignored(ana: Membership, query: dict[str, Any
 def test_the_timeline_pages_from_newest_to_oldest(ana: Membership) -> None:
     for n in range(35):
         boundary(ana, f"Boundary-{n:02d}-end")
-    target = url("timeline", ana)
+    target = reverse("home:timeline", args=[ana.polycule.public_id])
     first = page(client(ana).get(target))
     assert "Boundary-34-end" in first
     assert "Boundary-05-end" in first
@@ -77,5 +77,9 @@ def test_the_timeline_pages_from_newest_to_oldest(ana: Membership) -> None:
 def test_the_timeline_keeps_filters_across_pages(ana: Membership, ben: Membership) -> None:
     for n in range(31):
         boundary(ana, f"B-{n:02d}")
-    html = page(client(ana).get(url("timeline", ana), {"kind": "items", "person": str(ana.public_id)}))
+    html = page(
+        client(ana).get(
+            reverse("home:timeline", args=[ana.polycule.public_id]), {"kind": "items", "person": str(ana.public_id)}
+        )
+    )
     assert f"kind=items&amp;person={ana.public_id}&amp;page=2" in html

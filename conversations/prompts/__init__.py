@@ -1,0 +1,1 @@
+"""Built-in prompts, in Trellis's own words."""

@@ -1,0 +1,309 @@
+"""Reading discussions as one member sees them, always through the gate (``Item.objects.visible_to``,
+``Discussion.objects.visible_to``), and the read models their pages and fragments show."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.urls import reverse
+
+from relationships.models import Membership
+from values.models import Acknowledgment, Item, Proposal, Version
+
+from .. import rules
+from ..models import Comment, CommentRevision, Discussion, Mute
+
+TALK = Acknowledgment.Answer.TALK
+
+# The gate: what a member may open, or None
+
+
+def visible_item(me: Membership, item_id: UUID) -> Item | None:
+    """An adopted item this member may see."""
+    items = Item.objects.visible_to(me).adopted().select_related("current_version", "owner", "polycule")
+    return items.filter(public_id=item_id).first()
+
+
+def visible_version(me: Membership, item_id: UUID, number: int) -> Version | None:
+    """One version of an adopted item this member may see, with its item."""
+    versions = Version.objects.filter(item__in=Item.objects.visible_to(me).adopted())
+    return (
+        versions.select_related("item__current_version", "item__owner", "item__polycule", "author")
+        .filter(item__public_id=item_id, number=number)
+        .first()
+    )
+
+
+def visible_proposal(me: Membership, proposal_id: UUID) -> Proposal | None:
+    proposals = Proposal.objects.filter(item__in=Item.objects.visible_to(me)).select_related(
+        "item__current_version", "item__polycule", "revision", "proposer"
+    )
+    return proposals.filter(public_id=proposal_id).first()
+
+
+def visible_discussion(me: Membership, discussion_id: UUID) -> Discussion | None:
+    discussions = Discussion.objects.visible_to(me).select_related("item", "version", "proposal", "round")
+    return discussions.filter(public_id=discussion_id).first()
+
+
+def visible_comment(me: Membership, comment_id: UUID) -> Comment | None:
+    """A comment in a discussion this member may read, with its discussion and what that is about."""
+    comments = Comment.objects.filter(discussion__in=Discussion.objects.visible_to(me)).select_related(
+        "author", "discussion__item", "discussion__version", "discussion__proposal", "discussion__round"
+    )
+    return comments.filter(public_id=comment_id).first()
+
+
+# Where a discussion lives
+
+
+def page_url(discussion: Discussion, polycule_id: UUID) -> str:
+    """The page that shows the discussion: its own, or the round's it opened under."""
+    if discussion.round is not None:
+        return reverse("conversations:round_detail", args=[polycule_id, discussion.round.public_id])
+    return comment_url(discussion, polycule_id)
+
+
+def comment_url(discussion: Discussion, polycule_id: UUID) -> str:
+    """Where a new comment in the discussion is posted."""
+    if discussion.round is not None:
+        return reverse("conversations:round_comment", args=[polycule_id, discussion.round.public_id])
+    assert discussion.item is not None
+    return About(discussion.item, discussion.version, discussion.proposal).url(polycule_id)
+
+
+@dataclass(frozen=True)
+class About:
+    """What a discussion page is about: an item, or one of its versions, or a proposal about it."""
+
+    item: Item
+    version: Version | None = None
+    proposal: Proposal | None = None
+
+    def url(self, polycule_id: UUID) -> str:
+        if self.proposal is not None:
+            return reverse("conversations:discussion_proposal", args=[polycule_id, self.proposal.public_id])
+        if self.version is not None:
+            args = [polycule_id, self.item.public_id, self.version.number]
+            return reverse("conversations:discussion_version", args=args)
+        return reverse("conversations:discussion_item", args=[polycule_id, self.item.public_id])
+
+    def is_about(self, discussion: Discussion) -> bool:
+        """Whether ``discussion``, one about this item, is about exactly this."""
+        version = self.version.pk if self.version is not None else None
+        proposal = self.proposal.pk if self.proposal is not None else None
+        return discussion.version_id == version and discussion.proposal_id == proposal
+
+
+# The thread: comments, one level of replies, and each one's wordings
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """A comment as the reader sees it: its current words, its earlier ones if corrected."""
+
+    comment: Comment
+    author: Membership
+    text: str
+    written_at: datetime
+    edited: bool
+    edited_at: datetime | None
+    earlier: list[CommentRevision]  # the wordings before the current one, oldest first
+    replies: list["CommentView"]
+    can_reply: bool
+    can_correct: bool
+    reply_url: str
+    correct_url: str
+
+    @property
+    def public_id(self) -> UUID:
+        return self.comment.public_id
+
+    @property
+    def reply_key(self) -> str:
+        """The reply form's id, and how a view names the form a mistake belongs to."""
+        return f"reply-{self.comment.public_id}"
+
+    @property
+    def correct_key(self) -> str:
+        return f"correct-{self.comment.public_id}"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One discussion as one member sees it; ``discussion`` is None until someone writes."""
+
+    discussion: Discussion | None
+    comments: list[CommentView]
+    can_comment: bool
+    can_mute: bool
+    is_muted: bool
+    comment_url: str
+    mute_url: str
+    unmute_url: str
+
+    @property
+    def count(self) -> int:
+        return sum(1 + len(c.replies) for c in self.comments)
+
+
+def _comment_view(
+    comment: Comment, me: Membership, audience: list[Membership], polycule_id: UUID, replies: list[CommentView]
+) -> CommentView:
+    revisions = list(comment.revisions.all())  # prefetched, by number
+    latest = revisions[-1] if revisions else None
+    edited = len(revisions) > 1
+    return CommentView(
+        comment=comment,
+        author=comment.author,
+        text=latest.text if latest else "",
+        written_at=comment.created_at,
+        edited=edited,
+        edited_at=latest.created_at if latest and edited else None,
+        earlier=revisions[:-1],
+        replies=replies,
+        can_reply=rules.can_reply(comment, me, audience),
+        can_correct=rules.can_correct(comment, me, audience),
+        reply_url=reverse("conversations:comment_reply", args=[polycule_id, comment.public_id]),
+        correct_url=reverse("conversations:comment_correct", args=[polycule_id, comment.public_id]),
+    )
+
+
+def thread(
+    me: Membership, discussion: Discussion | None, *, comment_url: str, audience: list[Membership] | None = None
+) -> Thread:
+    """The discussion's comments with their replies and wordings, in three queries whatever their
+    number. ``audience`` spares asking the discussion for it when the caller has it already; with
+    no discussion yet and no audience, the caller reached what it is about through the gate, so
+    ``me`` may start it while still a member."""
+    if audience is None:
+        audience = discussion.audience() if discussion is not None else [me]
+    can_comment = rules.can_comment(me, audience)
+    if discussion is None:
+        return Thread(None, [], can_comment, False, False, comment_url, "", "")
+    polycule_id = me.polycule.public_id
+    rows = list(
+        Comment.objects.filter(discussion=discussion)
+        .select_related("author")
+        .prefetch_related(Prefetch("revisions", queryset=CommentRevision.objects.order_by("number")))
+        .order_by("created_at", "id")
+    )
+    replies: dict[int, list[CommentView]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            replies.setdefault(row.parent_id, []).append(_comment_view(row, me, audience, polycule_id, []))
+    comments = [
+        _comment_view(row, me, audience, polycule_id, replies.get(row.pk, [])) for row in rows if row.parent_id is None
+    ]
+    args = [polycule_id, discussion.public_id]
+    return Thread(
+        discussion=discussion,
+        comments=comments,
+        can_comment=can_comment,
+        can_mute=rules.can_mute(me, audience),
+        is_muted=Mute.objects.filter(discussion=discussion, member=me).exists(),
+        comment_url=comment_url,
+        mute_url=reverse("conversations:discussion_mute", args=args),
+        unmute_url=reverse("conversations:discussion_unmute", args=args),
+    )
+
+
+def thread_of(me: Membership, discussion: Discussion) -> Thread:
+    """The thread of a discussion fetched through ``visible_discussion`` or ``visible_comment``."""
+    return thread(me, discussion, comment_url=comment_url(discussion, me.polycule.public_id))
+
+
+# The discussion pages
+
+
+def thread_about(me: Membership, about: About) -> Thread:
+    """Only the thread of a discussion page, for its in-place fragment."""
+    discussion = Discussion.objects.filter(item=about.item, version=about.version, proposal=about.proposal).first()
+    if discussion is not None:
+        discussion.item = about.item
+    url = about.url(me.polycule.public_id)
+    return thread(me, discussion, comment_url=url, audience=about.item.audience())
+
+
+@dataclass(frozen=True)
+class DiscussionPage:
+    """A discussion page: what it is about, who asked to talk (for a version), the thread, and
+    the other talk about the same item."""
+
+    about: About
+    openings: list[Acknowledgment]  # "I'd like to talk about this", for a version of a boundary
+    thread: Thread
+    others: list[Discussion]  # annotated with ``comment_count``
+
+
+def discussion_page(me: Membership, about: About) -> DiscussionPage:
+    polycule_id = me.polycule.public_id
+    # All the talk about the item at once: this page's discussion, and the others to link to.
+    talk = list(
+        Discussion.objects.filter(item=about.item)
+        .select_related("version", "proposal__revision")
+        .annotate(comment_count=Count("comments"))
+        .order_by("-created_at", "-id")
+    )
+    discussion = next((d for d in talk if about.is_about(d)), None)
+    if discussion is not None:
+        discussion.item = about.item
+    openings = []
+    if about.version is not None:
+        asked = Acknowledgment.objects.filter(version=about.version, answer=TALK).select_related("member")
+        openings = list(asked.order_by("created_at", "id"))
+    return DiscussionPage(
+        about=about,
+        openings=openings,
+        thread=thread(me, discussion, comment_url=about.url(polycule_id), audience=about.item.audience()),
+        others=[d for d in talk if d is not discussion and getattr(d, "comment_count", 0) > 0],
+    )
+
+
+# For the dashboard: who asked the member to talk about their boundary
+
+
+@dataclass(frozen=True)
+class TalkRequest:
+    """Someone answered the current version of the member's boundary with "I'd like to talk about
+    this", and the owner has not written in that version's discussion since."""
+
+    item: Item
+    version: Version
+    member: Membership
+    note: str
+    asked_at: datetime
+    url: str
+
+
+def talk_requests(membership: Membership) -> list[TalkRequest]:
+    """On the member's own live boundaries, in one query whatever their number."""
+    version = OuterRef("version")
+    answered = Comment.objects.filter(
+        discussion__version=version, author=membership, created_at__gt=OuterRef("created_at")
+    )
+    muted = Mute.objects.filter(discussion__version=version, member=membership)
+    asks = (
+        Acknowledgment.objects.filter(
+            answer=TALK,
+            version__current_of__owner=membership,
+            version__current_of__retired_at__isnull=True,
+            member__left_at__isnull=True,
+        )
+        .exclude(member=membership)
+        .filter(~Exists(answered), ~Exists(muted))
+        .select_related("member", "version__item__current_version", "version__item__polycule")
+        .order_by("created_at", "id")
+    )
+    return [
+        TalkRequest(
+            item=ask.version.item,
+            version=ask.version,
+            member=ask.member,
+            note=ask.note,
+            asked_at=ask.created_at,
+            url=About(ask.version.item, ask.version).url(ask.version.item.polycule.public_id),
+        )
+        for ask in asks
+    ]

@@ -1,0 +1,94 @@
+"""Choices, told as they happen: a member shares one with the people it touches, and each of
+them may say how it lands. Only the person who shared it reads the answers."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db import transaction
+
+from relationships.models import Membership
+from relationships.services import NotAllowed, RuleError
+from values.models import Item
+
+from .. import rules
+from ..models import NOTE_MAX, TEXT_MAX, Choice, ChoiceAudience, ChoiceResponse, Feeling
+
+
+def _chosen(author: Membership, audience: Iterable[UUID]) -> list[Membership]:
+    """The active members of the author's polycule named by ``audience``; a stranger's id
+    (another polycule, someone who left, a made-up one) refuses the whole choice."""
+    ids = set(audience)
+    chosen = list(Membership.objects.active().filter(polycule_id=author.polycule_id, public_id__in=ids))
+    if len(chosen) != len(ids):
+        raise RuleError("Choose people who are in this polycule now.")
+    return chosen
+
+
+def _linked(author: Membership, items: Iterable[UUID], told: list[Membership]) -> list[Item]:
+    """The items to link, when the author and every person told can see each of them."""
+    ids = set(items)
+    if not ids:
+        return []
+    found = list(Item.objects.visible_to(author).live().select_related("current_version").filter(public_id__in=ids))
+    if len(found) != len(ids):
+        raise RuleError("Link only values, agreements and boundaries you can see.")
+    for item in found:
+        if not rules.can_link([item.audience()], told):
+            raise RuleError(
+                f"“{item.title}” is not shared with everyone you are telling. "
+                "Link only what they can all see, or tell fewer people."
+            )
+    return found
+
+
+@transaction.atomic
+def share_choice(
+    *,
+    author: Membership,
+    text: str,
+    why: str = "",
+    everyone: bool = True,
+    audience: Iterable[UUID] = (),
+    items: Iterable[UUID] = (),
+) -> Choice:
+    """Tells the whole polycule, or the chosen members (the author always among them), about a
+    choice; linked items must be visible to everyone told."""
+    if not author.is_active:
+        raise NotAllowed("You are no longer in this polycule.")
+    text, why = text.strip(), why.strip()
+    if not text:
+        raise RuleError("Say what the choice is.")
+    if len(text) > TEXT_MAX or len(why) > TEXT_MAX:
+        raise RuleError(f"Keep it under {TEXT_MAX} characters.")
+    if everyone:
+        told = list(Membership.objects.active().filter(polycule_id=author.polycule_id))
+    else:
+        chosen = [m for m in _chosen(author, audience) if m.pk != author.pk]
+        if not chosen:
+            raise RuleError("Choose at least one person, or tell everyone.")
+        told = [author, *chosen]
+    linked = _linked(author, items, told)
+    choice = Choice.objects.create(polycule_id=author.polycule_id, author=author, text=text, why=why, everyone=everyone)
+    if not everyone:
+        ChoiceAudience.objects.bulk_create(ChoiceAudience(choice=choice, membership=m) for m in told)
+    choice.items.set(linked)
+    return choice
+
+
+@transaction.atomic
+def answer_choice(*, member: Membership, choice: Choice, feeling: Feeling, note: str = "") -> ChoiceResponse:
+    """How the choice lands for someone told about it; a changed answer is a newer row."""
+    # Answers from one person arrive one at a time, so "the latest" is never a tie.
+    choice = Choice.objects.select_for_update().get(pk=choice.pk)
+    audience = choice.audience()
+    if not rules.among(member, audience):
+        # The same answer as for a choice that does not exist.
+        raise NotAllowed("You are not among the people this was shared with.")
+    if not rules.can_answer_choice(choice, member, audience):
+        raise RuleError("This is your own choice: the others say how it lands.")
+    if feeling not in Feeling.values:
+        raise RuleError("Choose how it lands: feels safe, okay, or uneasy.")
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise RuleError(f"Keep the note under {NOTE_MAX} characters.")
+    return ChoiceResponse.objects.create(choice=choice, member=member, feeling=feeling, note=note)

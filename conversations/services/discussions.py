@@ -1,0 +1,153 @@
+"""Discussions: talk about an item, one of its versions or a proposal, or under a revealed
+what-if round. Flat comments with one level of replies; correcting a comment adds a
+revision, so the earlier wording stays readable. Each workflow runs in one transaction and
+refuses with the predicates of ``conversations.rules``."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from relationships.models import Membership
+from relationships.services import NotAllowed, RuleError
+from values.models import Item, Proposal, Version
+
+from .. import rules
+from ..models import TEXT_MAX, Comment, CommentRevision, Discussion, Mute, Round
+
+# The same words from the same person in the same place this soon after: a double submit.
+DOUBLE_SUBMIT = timedelta(minutes=5)
+
+
+def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> Discussion:
+    """One discussion per thing: the unique constraints decide a race, the loser reads the winner's."""
+    found = Discussion.objects.filter(**lookup).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Discussion.objects.create(**lookup, **defaults)
+    except IntegrityError:
+        return Discussion.objects.get(**lookup)
+
+
+@transaction.atomic
+def discussion_about(
+    *, member: Membership, item: Item, version: Version | None = None, proposal: Proposal | None = None
+) -> Discussion:
+    """The discussion about an item, or one of its versions, or a proposal about it: the one
+    that exists, or a new one started by ``member``."""
+    if version is not None and proposal is not None:
+        raise RuleError("A discussion is about a version or a proposal, not both.")
+    if (version is not None and version.item_id != item.pk) or (proposal is not None and proposal.item_id != item.pk):
+        raise RuleError("That isn't part of this item.")
+    if not rules.can_comment(member, item.audience()):
+        raise NotAllowed("Only the people this is shared with can talk about it.")
+    return _get_or_create(
+        {"item": item, "version": version, "proposal": proposal, "round": None},
+        {"polycule_id": item.polycule_id, "started_by": member},
+    )
+
+
+@transaction.atomic
+def open_for_round(*, round: Round, by: Membership) -> Discussion:
+    """The discussion under a what-if round, once its answers are revealed: its audience is the
+    round's participants."""
+    if not rules.is_revealed(round):
+        raise RuleError("The talk opens once the answers are revealed.")
+    if not rules.can_comment(by, round.audience()):
+        raise NotAllowed("Only the people asked into this round can talk about it.")
+    return _get_or_create({"round": round, "item": None}, {"polycule_id": round.polycule_id, "started_by": by})
+
+
+def _words(text: str) -> str:
+    words = text.strip()
+    if not words:
+        raise RuleError("Write something first.")
+    if len(words) > TEXT_MAX:
+        raise RuleError(f"Keep it under {TEXT_MAX} characters.")
+    return words
+
+
+@transaction.atomic
+def comment(*, author: Membership, discussion: Discussion, text: str, parent: Comment | None = None) -> Comment:
+    """A comment, or a reply to one: replies go one level deep."""
+    words = _words(text)
+    # Locked so that the same words sent twice at once are seen as the double submit they are.
+    discussion = (
+        Discussion.objects.select_for_update(of=("self",)).select_related("item", "round").get(pk=discussion.pk)
+    )
+    audience = discussion.audience()
+    if not rules.can_comment(author, audience):
+        raise NotAllowed("Only the people this is shared with can write here.")
+    if parent is not None:
+        if parent.discussion_id != discussion.pk:
+            raise RuleError("That comment belongs to another discussion.")
+        if not rules.can_reply(parent, author, audience):
+            raise RuleError("Replies go one level deep: reply to the comment above it instead.")
+    last = (
+        CommentRevision.objects.filter(
+            comment__discussion=discussion,
+            comment__author=author,
+            comment__parent=parent,
+            number=1,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is not None and last.text == words:
+        raise RuleError("You've just written this: it's already here.")
+    new = Comment.objects.create(discussion=discussion, author=author, parent=parent)
+    CommentRevision.objects.create(comment=new, number=1, text=words, created_at=new.created_at)
+    return new
+
+
+@transaction.atomic
+def comment_about(
+    *,
+    author: Membership,
+    item: Item,
+    version: Version | None = None,
+    proposal: Proposal | None = None,
+    text: str,
+) -> Comment:
+    """A comment about an item, a version or a proposal, starting its discussion with the first
+    one. One transaction: a refused comment leaves no empty discussion behind."""
+    discussion = discussion_about(member=author, item=item, version=version, proposal=proposal)
+    return comment(author=author, discussion=discussion, text=text)
+
+
+@transaction.atomic
+def correct(*, author: Membership, comment: Comment, text: str) -> CommentRevision:
+    """A new wording of one's own comment. The earlier ones stay, and the comment says "edited"."""
+    words = _words(text)
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    discussion = Discussion.objects.select_related("item", "round").get(pk=comment.discussion_id)
+    if not rules.can_correct(comment, author, discussion.audience()):
+        raise NotAllowed("Only the person who wrote a comment can correct it.")
+    latest = comment.revisions.order_by("-number").first()
+    if latest is not None and latest.text == words:
+        raise RuleError("That's the wording it already has.")
+    number = latest.number + 1 if latest is not None else 1
+    return CommentRevision.objects.create(comment=comment, number=number, text=words)
+
+
+@transaction.atomic
+def mute(*, member: Membership, discussion: Discussion) -> None:
+    """Stop being told about a discussion; reading and writing in it stay open."""
+    discussion = Discussion.objects.select_related("item", "round").get(pk=discussion.pk)
+    if not rules.can_mute(member, discussion.audience()):
+        raise NotAllowed("Only the people this is shared with can mute it.")
+    if Mute.objects.filter(discussion=discussion, member=member).exists():
+        return
+    try:
+        with transaction.atomic():
+            Mute.objects.create(discussion=discussion, member=member)
+    except IntegrityError:
+        pass  # muted twice at once: once is what was asked
+
+
+@transaction.atomic
+def unmute(*, member: Membership, discussion: Discussion) -> None:
+    Mute.objects.filter(discussion=discussion, member=member).delete()

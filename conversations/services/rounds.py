@@ -1,0 +1,189 @@
+"""What-if rounds: a hypothetical put to chosen members, answered privately, revealed all at once.
+
+The reveal rule: every change to a round's answers locks the round's row first, so that the
+answers are counted one transaction after another. Whoever completes the round (everyone still in
+the polycule has answered) reveals it, and opens its discussion, in the same transaction: two
+last answers at once reveal it exactly once. After the reveal, answers are frozen."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from relationships.models import Membership
+from relationships.services import NotAllowed, RuleError
+
+from .. import rules
+from ..models import PROMPT_MAX, TEXT_MAX, Comment, Discussion, Round, RoundAnswer, RoundParticipant
+from ..prompts.whatif import Theme
+from . import discussions
+
+# The same question from the same person this soon after: a double submit.
+DOUBLE_SUBMIT = timedelta(minutes=5)
+
+__all__ = [
+    "NotAllowed",
+    "RuleError",
+    "answer",
+    "comment",
+    "mark_seen",
+    "open_round",
+    "reveal",
+    "reveal_if_everyone_answered",
+    "withdraw",
+]
+
+
+def _words(text: str, *, limit: int, empty: str, noun: str) -> str:
+    text = text.strip()
+    if not text:
+        raise RuleError(empty)
+    if len(text) > limit:
+        raise RuleError(f"Keep {noun} under {limit} characters.")
+    return text
+
+
+@transaction.atomic
+def open_round(
+    *,
+    asker: Membership,
+    prompt: str,
+    participants: Iterable[UUID],
+    theme: str = "",
+    deadline: datetime | None = None,
+) -> Round:
+    """Puts a what-if to chosen members of the asker's polycule; the asker always takes part.
+    Who takes part is fixed now: nobody joins a round later."""
+    prompt = _words(prompt, limit=PROMPT_MAX, empty="Choose a prompt, or write your own.", noun="the prompt")
+    if theme and theme not in Theme.values:
+        raise RuleError("That theme is not one of the library's.")
+    if deadline is not None and deadline <= timezone.now():
+        raise RuleError("Choose a deadline in the future.")
+    ids = set(participants)
+    chosen = list(
+        Membership.objects.active().filter(polycule_id=asker.polycule_id, public_id__in=ids).exclude(pk=asker.pk)
+    )
+    if len(chosen) != len(ids - {asker.public_id}):
+        raise RuleError("Choose people who are in this polycule.")
+    if not rules.can_ask(asker, chosen):
+        raise RuleError("Choose at least one other person to ask.")
+    # Locked so that the same form sent twice at once is seen as the double submit it is.
+    Membership.objects.select_for_update().filter(pk=asker.pk).first()
+    recent = Round.objects.filter(asker=asker, prompt=prompt, created_at__gte=timezone.now() - DOUBLE_SUBMIT)
+    if recent.filter(revealed_at__isnull=True).exists():
+        raise RuleError("You've just asked this: it's already waiting for answers.")
+    round = Round.objects.create(
+        polycule_id=asker.polycule_id, asker=asker, prompt=prompt, theme=theme, deadline=deadline
+    )
+    RoundParticipant.objects.bulk_create(RoundParticipant(round=round, membership=m) for m in [asker, *chosen])
+    return round
+
+
+def _lock(round: Round) -> Round:
+    return Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
+
+
+def _answered(round: Round) -> set[int]:
+    return set(RoundAnswer.objects.filter(round=round).values_list("member_id", flat=True))
+
+
+def _refuse_answering(round: Round, member: Membership, audience: list[Membership]) -> None:
+    if rules.can_answer_round(round, member, audience):
+        return
+    if rules.is_revealed(round):
+        raise RuleError("The answers are already revealed, so they can no longer change.")
+    raise NotAllowed("Only the people this what-if was put to can answer it.")
+
+
+def _reveal(round: Round, by: Membership) -> None:
+    """Reveals a locked round and opens the talk under it, in the caller's transaction."""
+    round.revealed_at = timezone.now()
+    round.save(update_fields=["revealed_at"])
+    discussions.open_for_round(round=round, by=by)
+
+
+def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Membership]) -> bool:
+    if not rules.is_ready_to_reveal(round, audience, _answered(round)):
+        return False
+    _reveal(round, by)
+    return True
+
+
+@transaction.atomic
+def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
+    """Saves the member's sealed answer, or changes it; the last answer reveals them all."""
+    round = _lock(round)
+    audience = round.audience()
+    _refuse_answering(round, member, audience)
+    text = _words(text, limit=TEXT_MAX, empty="Write your answer first.", noun="your answer")
+    now = timezone.now()
+    saved, created = RoundAnswer.objects.get_or_create(
+        round=round, member=member, defaults={"text": text, "created_at": now, "updated_at": now}
+    )
+    if not created:
+        saved.text, saved.updated_at = text, now
+        saved.save(update_fields=["text", "updated_at"])
+    saved.round = round
+    _reveal_if_everyone_answered(round, member, audience)
+    return saved
+
+
+@transaction.atomic
+def withdraw(*, member: Membership, round: Round) -> None:
+    """Takes the member's answer back, before the reveal: as if they had not answered."""
+    round = _lock(round)
+    _refuse_answering(round, member, round.audience())
+    deleted, _ = RoundAnswer.objects.filter(round=round, member=member).delete()
+    if not deleted:
+        raise RuleError("You have no answer here to withdraw.")
+
+
+@transaction.atomic
+def reveal(*, by: Membership, round: Round) -> Round:
+    """Opens every answer at once: anyone taking part once everyone still here has answered
+    (someone left), or the asker after the deadline they set."""
+    round = _lock(round)
+    audience = round.audience()
+    if rules.is_revealed(round):
+        raise RuleError("The answers are already revealed.")
+    if not rules.among(by, audience):
+        raise NotAllowed("Only the people this what-if was put to can reveal it.")
+    if _reveal_if_everyone_answered(round, by, audience):
+        return round
+    if not rules.can_reveal(round, by):
+        if round.asker_id != by.pk:
+            raise NotAllowed(f"Only {round.asker.display_name}, who asked, can reveal the answers early.")
+        if round.deadline is None:
+            raise RuleError("The answers open once everyone has answered: you set no deadline.")
+        when = date_format(timezone.localtime(round.deadline), "DATETIME_FORMAT")
+        raise RuleError(f"You can reveal the answers once the deadline has passed ({when}).")
+    _reveal(round, by)
+    return round
+
+
+@transaction.atomic
+def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
+    """When someone left a round that was waiting only for them, it is revealed the next time one
+    of the others opens it. Whether it was revealed now."""
+    round = _lock(round)
+    return _reveal_if_everyone_answered(round, by, round.audience())
+
+
+def mark_seen(*, member: Membership, round: Round) -> None:
+    """The member opened the revealed round: it no longer waits for them on their dashboard."""
+    if rules.is_revealed(round):
+        RoundParticipant.objects.filter(round=round, membership=member).update(seen_reveal_at=timezone.now())
+
+
+@transaction.atomic
+def comment(*, author: Membership, round: Round, text: str, parent: Comment | None = None) -> Comment:
+    """A comment in the talk under a revealed round, by someone taking part in it."""
+    if not rules.can_talk_round(round, author, round.audience()):
+        if not rules.is_revealed(round):
+            raise RuleError("The talk opens once the answers are revealed.")
+        raise NotAllowed("Only the people this what-if was put to can talk about it.")
+    discussion = Discussion.objects.filter(round=round).first() or discussions.open_for_round(round=round, by=author)
+    return discussions.comment(author=author, discussion=discussion, text=text, parent=parent)
