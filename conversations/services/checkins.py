@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
+from values.services.items import chosen_audience
 
 from .. import rules
 from ..models import (
@@ -26,6 +27,7 @@ from ..models import (
     Topic,
     TopicNote,
 )
+from .words import words
 
 # A check-in planned for further ahead than this is more likely a typo than a plan.
 FURTHEST = timedelta(days=2 * 366)
@@ -79,19 +81,14 @@ def scheduled_at(*, day: date, at: time, time_zone: str, now: datetime | None = 
 
 
 def _words(text: str, *, limit: int, empty: str, what: str) -> str:
-    text = text.strip()
-    if not text:
-        raise Invalid(empty)
-    if len(text) > limit:
-        raise Invalid(f"Keep {what} under {limit} characters.")
-    return text
+    return words(text, limit=limit, empty=empty, too_long=f"Keep {what} under {{limit}} characters.", refuse=Invalid)
 
 
 def _chosen(by: Membership, audience: Iterable[UUID]) -> list[Membership]:
-    ids = set(audience)
-    chosen = list(Membership.objects.active().filter(polycule_id=by.polycule_id, public_id__in=ids))
-    if len(chosen) != len(ids):
-        raise Invalid("Choose people from this polycule.")
+    try:
+        chosen = chosen_audience(by, audience)
+    except RuleError as exc:
+        raise Invalid(exc.message) from None
     return [m for m in chosen if m.pk != by.pk]
 
 

@@ -9,19 +9,10 @@ from django.db import transaction
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 from values.models import Item
+from values.services.items import chosen_audience
 
 from .. import rules
 from ..models import NOTE_MAX, TEXT_MAX, Choice, ChoiceAudience, ChoiceResponse, Feeling
-
-
-def _chosen(author: Membership, audience: Iterable[UUID]) -> list[Membership]:
-    """The active members of the author's polycule named by ``audience``; a stranger's id
-    (another polycule, someone who left, a made-up one) refuses the whole choice."""
-    ids = set(audience)
-    chosen = list(Membership.objects.active().filter(polycule_id=author.polycule_id, public_id__in=ids))
-    if len(chosen) != len(ids):
-        raise RuleError("Choose people who are in this polycule now.")
-    return chosen
 
 
 def _linked(author: Membership, items: Iterable[UUID], told: list[Membership]) -> list[Item]:
@@ -63,7 +54,8 @@ def share_choice(
     if everyone:
         told = list(Membership.objects.active().filter(polycule_id=author.polycule_id))
     else:
-        chosen = [m for m in _chosen(author, audience) if m.pk != author.pk]
+        # A stranger's id (another polycule, someone who left, a made-up one) refuses the whole choice.
+        chosen = [m for m in chosen_audience(author, audience) if m.pk != author.pk]
         if not chosen:
             raise RuleError("Choose at least one person, or tell everyone.")
         told = [author, *chosen]

@@ -14,6 +14,7 @@ from values.models import Item, Proposal, Version
 
 from .. import rules
 from ..models import TEXT_MAX, Comment, CommentRevision, Discussion, Mute, Round
+from .words import words
 
 # The same words from the same person in the same place this soon after: a double submit.
 DOUBLE_SUBMIT = timedelta(minutes=5)
@@ -61,12 +62,7 @@ def open_for_round(*, round: Round, by: Membership) -> Discussion:
 
 
 def _words(text: str) -> str:
-    words = text.strip()
-    if not words:
-        raise RuleError("Write something first.")
-    if len(words) > TEXT_MAX:
-        raise RuleError(f"Keep it under {TEXT_MAX} characters.")
-    return words
+    return words(text, limit=TEXT_MAX, empty="Write something first.", too_long="Keep it under {limit} characters.")
 
 
 @transaction.atomic

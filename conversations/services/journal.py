@@ -18,6 +18,7 @@ from values.models import Category, Item, Kind, Proposal
 from .. import rules
 from ..models import JOURNAL_MAX, PROMPT_MAX, Choice, Draft, JournalEntry
 from .choices import share_choice
+from .words import words
 
 type Made = Item | Proposal | Choice
 
@@ -27,12 +28,12 @@ class AlreadySent(RuleError):
 
 
 def _words(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise RuleError("Write a few words first.")
-    if len(text) > JOURNAL_MAX:
-        raise RuleError(f"Keep an entry under {JOURNAL_MAX} characters; you can write another.")
-    return text
+    return words(
+        text,
+        limit=JOURNAL_MAX,
+        empty="Write a few words first.",
+        too_long="Keep an entry under {limit} characters; you can write another.",
+    )
 
 
 def write_entry(*, author: User, text: str, prompt: str = "") -> JournalEntry:

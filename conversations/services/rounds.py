@@ -20,6 +20,7 @@ from .. import rules
 from ..models import PROMPT_MAX, TEXT_MAX, Comment, Discussion, Round, RoundAnswer, RoundParticipant
 from ..prompts.whatif import Theme
 from . import discussions
+from .words import words
 
 # The same question from the same person this soon after: a double submit.
 DOUBLE_SUBMIT = timedelta(minutes=5)
@@ -38,12 +39,7 @@ __all__ = [
 
 
 def _words(text: str, *, limit: int, empty: str, noun: str) -> str:
-    text = text.strip()
-    if not text:
-        raise RuleError(empty)
-    if len(text) > limit:
-        raise RuleError(f"Keep {noun} under {limit} characters.")
-    return text
+    return words(text, limit=limit, empty=empty, too_long=f"Keep {noun} under {{limit}} characters.")
 
 
 @transaction.atomic

@@ -55,7 +55,7 @@ def chosen_audience(by: Membership, audience: Iterable[UUID]) -> list[Membership
     ids = set(audience)
     chosen = list(Membership.objects.active().filter(polycule_id=by.polycule_id, public_id__in=ids))
     if len(chosen) != len(ids):
-        raise RuleError("Choose people from this polycule.")
+        raise RuleError("Choose people who are in this polycule.")
     return chosen
 
 
