@@ -110,6 +110,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     cy.go(round_url)
     cy.page.get_by_label("Your answer").fill("Cy: letters, long ones.")
     cy.page.get_by_role("button", name="Seal my answer").click()
+    expect(cy.page.get_by_role("heading", name="Everyone's answers")).to_be_visible()
     ana.go(round_url)
     for words in ("Ana: visits every other weekend.", "Ben: a video dinner on Sundays.", "Cy: letters, long ones."):
         expect(ana.page.get_by_text(words)).to_be_visible()
@@ -130,6 +131,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     expect(ana.page.locator("#actions").get_by_text("Book the cottage")).to_be_visible()
     _look(ana, "a check-in with a topic a note and an action", js)
     ana.page.get_by_role("button", name="Mark as held").click()
+    expect(ana.page.get_by_role("button", name="Mark as held")).to_have_count(0)
     ana.go(f"/p/{pid}/check-ins/new/")
     ana.page.get_by_label("What to call it").fill("Next check-in")
     ana.page.get_by_label("Day", exact=True).fill((timezone.localdate() + timedelta(days=14)).isoformat())
@@ -151,6 +153,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     expect(ana.page.get_by_role("heading", name="Before you send it")).to_be_visible()
     _look(ana, "the gentle pause", js)
     ana.page.get_by_role("button", name="Keep it and look again tomorrow").click()
+    expect(ana.page.get_by_role("heading", name="Your journal")).to_be_visible()
     assert not Item.objects.filter(kind=Kind.BOUNDARY, owner=people["Ana"]).exists()
     # The next day.
     Draft.objects.filter(author=people["Ana"].user).update(look_again_on=timezone.localdate())
