@@ -1,15 +1,20 @@
 """manage.py demo: three partners, a history months long, and one agreement Cy must never see."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from pytest_django import Settings
 
 from accounts.models import User
+from conversations.demo import JOURNAL_CANARY, SEALED_CANARY
+from conversations.models import Choice, Discussion, Feeling, JournalEntry, Round
+from conversations.selectors.needs import needs
 from relationships.models import Membership
 from values import selectors
 from values.demo import WEEKNIGHT_SLEEPOVERS
-from values.models import Item, Proposal
+from values.models import Acknowledgment, Item, Proposal
 
 
 @pytest.fixture
@@ -88,3 +93,61 @@ def test_cy_never_sees_weeknight_sleepovers(demo: None) -> None:
     ben = Client()
     ben.force_login(User.objects.get(email="ben@example.com"))
     assert WEEKNIGHT_SLEEPOVERS.encode() in ben.get(f"/p/{polycule}/items/").content
+
+
+# The demo's talk, and its two canaries.
+
+
+def _crawl(email: str) -> dict[str, bytes]:
+    """Every page a demo person reaches by following links from their dashboard."""
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    seen: dict[str, bytes] = {}
+    queue = ["/home/", "/journal/"]
+    while queue and len(seen) < 300:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        response = client.get(url)
+        assert response.status_code in {200, 302}, url
+        seen[url] = response.content
+        for link in re.findall(rb'href="(/[^"#?]*)', response.content):
+            path = link.decode()
+            if not path.startswith(("/static/", "/accounts/")) and path not in seen:
+                queue.append(path)
+    return seen
+
+
+def test_the_demo_shows_each_piece_of_talk(demo: None) -> None:
+    ana = _member("ana@example.com")
+    ben = _member("ben@example.com")
+    talk = Discussion.objects.get(version__isnull=False)
+    assert talk.version is not None
+    assert talk.version.acknowledgments.get().answer == Acknowledgment.Answer.TALK
+    assert [c.author for c in talk.comments.all()] == [_member("cy@example.com"), ben]
+    assert not needs(ben).talk_requests, "Ben has answered Cy in the discussion already"
+    assert [r.prompt for r in needs(ana).rounds_waiting] == [Round.objects.get(revealed_at__isnull=True).prompt]
+    assert [a.text for a in needs(ana).actions] == ["Book the coast cottage for the second half of August"]
+    assert needs(ana).checkins
+    choice = Choice.objects.get()
+    assert {r.member.display_name: r.feeling for r in choice.responses.all()} == {
+        "Ana": Feeling.UNEASY,
+        "Cy": Feeling.SAFE,
+    }
+    assert Round.objects.filter(revealed_at__isnull=False).count() == 1
+    assert JournalEntry.objects.filter(author=ana.user).count() == 2
+
+
+def test_ben_and_cy_never_meet_ana_s_journal_and_ana_never_ben_s_sealed_answer(demo: None) -> None:
+    for email, hidden in (
+        ("ben@example.com", [JOURNAL_CANARY]),
+        ("cy@example.com", [JOURNAL_CANARY]),
+        ("ana@example.com", [SEALED_CANARY]),
+    ):
+        pages = _crawl(email)
+        assert len(pages) > 20, "the crawl should reach the talk, rounds, check-ins and journal"
+        for url, content in pages.items():
+            for word in hidden:
+                assert word.encode() not in content, f"{word} reached {email} at {url}"
+    assert JOURNAL_CANARY.encode() in b"".join(_crawl("ana@example.com").values())
+    assert SEALED_CANARY.encode() in b"".join(_crawl("ben@example.com").values())
