@@ -4,13 +4,15 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 
-from .mail import make_message
+from .mail import make_message, queue
 from .next_page import after_sign_in
 
 _PREFIX = "fernet:"
@@ -37,6 +39,14 @@ class AccountAdapter(DefaultAccountAdapter):
         message.subject = self.format_email_subject(message.subject)
         message.from_email = self.get_from_email()
         return message
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Rendered here, where allauth has the request and its keys; sent by the task worker,
+        # never in the request, so a mail server that is down loses nothing (accounts.mail).
+        request = allauth_context.request
+        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, context)
+        queue(message, name=template_prefix.replace("/email/", "/", 1))
 
 
 def _fernet() -> Fernet:

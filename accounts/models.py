@@ -1,7 +1,9 @@
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 
 class TrellisUserManager(UserManager["User"]):
@@ -57,3 +59,94 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class OutboundMailQuerySet(models.QuerySet["OutboundMail"]):
+    def queued(self) -> "OutboundMailQuerySet":
+        return self.filter(status=OutboundMail.Status.QUEUED)
+
+    def overdue(self, now: datetime, *, late: timedelta) -> "OutboundMailQuerySet":
+        """Queued mails whose try should have happened more than `late` ago."""
+        before = now - late
+        return self.queued().filter(
+            models.Q(next_try_at__lt=before) | models.Q(next_try_at__isnull=True, enqueued_at__lt=before)
+        )
+
+
+class OutboundMail(models.Model):
+    """A mail on its way, sent by the task worker (`accounts.tasks.deliver`), never in a request.
+
+    Either rendered (subject, bodies and headers stored until sent, as allauth's mails are) or
+    built when sent by a function an app registered (`builder`, `ref`), so that nothing private,
+    such as an invitation's link, waits in the queue. Once sent, the stored words are cleared.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        # The builder found nothing to send any more (an invitation revoked meanwhile).
+        CANCELLED = "cancelled", "Nothing to send"
+        FAILED = "failed", "Failed"
+
+    to = models.JSONField(default=list)
+    # What mail this is for the operator (a template name), never its words.
+    name = models.CharField(max_length=100, blank=True)
+    builder = models.CharField(max_length=100, blank=True)
+    ref = models.BigIntegerField(null=True, blank=True)
+    from_email = models.CharField(max_length=320, blank=True)
+    subject = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    tries = models.PositiveSmallIntegerField(default=0)
+    # When the next try is due; empty while a delivery task is on its way.
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    # When the last delivery task was enqueued, to enqueue again one the worker lost.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The exception's class and SMTP code only, never what the server said about the content.
+    last_error = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OutboundMailQuerySet] = OutboundMailQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["next_try_at"], name="outbound_mail_queued", condition=models.Q(status="queued")),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(builder="", ref__isnull=True)
+                | (~models.Q(builder="") & models.Q(ref__isnull=False)),
+                name="outbound_mail_rendered_or_built",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mail {self.pk} to {', '.join(self.to)}"
+
+    def mark_sent(self, now: datetime) -> None:
+        self.status = self.Status.SENT
+        self.sent_at = now
+        self._forget_words()
+
+    def cancel(self) -> None:
+        self.status = self.Status.CANCELLED
+        self._forget_words()
+
+    def try_failed(self, error: str, now: datetime, *, retry_in: timedelta | None) -> None:
+        """Counts a try that failed with `error`; the next comes in `retry_in`, or never (failed)."""
+        self.tries += 1
+        self.last_error = error[:100]
+        if retry_in is None:
+            self.status = self.Status.FAILED
+            self.next_try_at = None
+        else:
+            self.next_try_at = now + retry_in
+
+    def _forget_words(self) -> None:
+        self.subject = self.body = self.html = ""
+        self.headers = {}
+        self.next_try_at = None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("values.urls")),
     path("", include("home.urls")),
     path("", include("conversations.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler404 = "accounts.views.not_found"

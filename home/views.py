@@ -25,6 +25,15 @@ def dashboard(request: Request) -> HttpResponse:
 
 
 @require_safe
+def needs_count(request: Request) -> HttpResponse:
+    """The header's small count of what needs the person, fetched after the page (hx-trigger
+    "load") so that no page pays for the dashboard's queries. Derived, never a read receipt."""
+    dashboard = selectors.dashboard(request.user, timezone.localdate())
+    count = sum(polycule.count for polycule in dashboard.polycules)
+    return render(request, "home/_needs_count.html", {"count": count})
+
+
+@require_safe
 @member_required
 def onboarding(request: Request, me: Membership) -> HttpResponse:
     return render(request, "home/onboarding.html", {"me": me, "welcome": selectors.welcome(me)})

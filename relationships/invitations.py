@@ -13,7 +13,8 @@ from django.utils.crypto import salted_hmac
 from accounts.next_page import forget_after_sign_in, return_after_sign_in
 
 _SESSION_KEY = "trellis_pending_invitation"
-_TOKEN_IN_PATH = re.compile(r"/invitations/[^/\s]+")
+# Invitation links, calendar feeds (notifications) and one-click unsubscribe links carry tokens.
+_TOKEN_IN_PATH = re.compile(r"/(invitations|feeds|notifications/unsubscribe)/[^/\s]+")
 # Django writes the path of refused or failed requests (and runserver of every request) to these loggers.
 PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 
@@ -53,9 +54,9 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_PATH.sub("/invitations/…", record.msg)
+            record.msg = _TOKEN_IN_PATH.sub(r"/\1/…", record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _TOKEN_IN_PATH.sub("/invitations/…", arg) if isinstance(arg, str) else arg for arg in record.args
+                _TOKEN_IN_PATH.sub(r"/\1/…", arg) if isinstance(arg, str) else arg for arg in record.args
             )
         return True

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import mail
 from accounts.models import User
 
 from . import rules, tasks
@@ -134,13 +135,13 @@ def invite(*, by: Membership, email: str, note: str = "") -> Invitation:
         token_hash=hash_token(token_for(salt)),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
-    _send_on_commit(invitation)
+    _send(invitation)
     return invitation
 
 
-def _send_on_commit(invitation: Invitation) -> None:
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id))
+def _send(invitation: Invitation) -> None:
+    # Queued in this transaction: the mail goes (built by the worker) only if it commits.
+    mail.queue_built(tasks.INVITATION_MAIL, invitation.pk, invitation.email)
 
 
 @transaction.atomic
@@ -151,7 +152,7 @@ def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     # A resent invitation gets a fresh week from now.
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
     invitation.save(update_fields=["expires_at"])
-    _send_on_commit(invitation)
+    _send(invitation)
     return invitation
 
 

@@ -12,10 +12,17 @@ from accounts.models import User
 from tests.conversations.routes import ROUTES as CONVERSATION_ROUTES
 from tests.home.routes import ROUTES as HOME_ROUTES
 from tests.matrix import MEMBER, PERSONAS, SIGNED_OUT, STEWARD, Route, World, build_world
+from tests.notifications.routes import ROUTES as NOTIFICATION_ROUTES
 from tests.relationships.routes import ROUTES as RELATIONSHIP_ROUTES
 from tests.values.routes import ROUTES as VALUES_ROUTES
 
-ROUTES: list[Route] = [*RELATIONSHIP_ROUTES, *VALUES_ROUTES, *CONVERSATION_ROUTES, *HOME_ROUTES]
+ROUTES: list[Route] = [
+    *RELATIONSHIP_ROUTES,
+    *VALUES_ROUTES,
+    *CONVERSATION_ROUTES,
+    *HOME_ROUTES,
+    *NOTIFICATION_ROUTES,
+]
 
 # Pages anyone may open; each has its own tests.
 PUBLIC = {
@@ -36,6 +43,9 @@ PUBLIC = {
     "account_reset_password_done",
     "mfa_authenticate",
     "mfa_login_webauthn",
+    "notifications:unsubscribe",
+    "notifications:feed",
+    "notifications:health",
 }
 # A person's own account pages: signed in, no polycule involved.
 ACCOUNT = {
@@ -65,6 +75,8 @@ ACCOUNT = {
     "home:dashboard": {},
     "conversations:journal": {},
     "conversations:entry_create": {},
+    "notifications:preferences": {},
+    "home:needs_count": {},
 }
 
 
@@ -181,9 +193,13 @@ def test_account_pages_open_for_a_signed_in_person(name: str, user: User) -> Non
     assert response.status_code in {200, 302, 404, 405}
 
 
-@pytest.mark.parametrize("name", sorted(PUBLIC - {"account_confirm_email", "account_reset_password_from_key"}))
+# /health/ answers 503 until the scheduler has run: tests/notifications/test_health.py.
+@pytest.mark.parametrize(
+    "name", sorted(PUBLIC - {"account_confirm_email", "account_reset_password_from_key", "notifications:health"})
+)
 def test_public_pages_open_signed_out(name: str, db: None) -> None:
-    kwargs = {"token": "x" * 64} if name == "relationships:invitation_open" else {}
+    with_token = {"relationships:invitation_open", "notifications:unsubscribe", "notifications:feed"}
+    kwargs = {"token": "x" * 64} if name in with_token else {}
     response = Client().get(reverse(name, kwargs=kwargs))
     assert response.status_code in {200, 302, 404, 405}
     if response.status_code == 302:

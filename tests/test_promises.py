@@ -6,7 +6,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMISES = ROOT / "docs" / "SECURITY.md"
-CODE = ("accounts", "relationships", "values", "home", "conversations", "config", "templates", "static", "tests")
+CODE = (
+    "accounts",
+    "relationships",
+    "values",
+    "home",
+    "conversations",
+    "notifications",
+    "config",
+    "templates",
+    "static",
+    "tests",
+)
 
 
 def _promises() -> dict[int, str]:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "values",
     "conversations",
     "home",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -11,11 +11,11 @@ from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from accounts.adapters import AccountAdapter
-from accounts.mail import make_message, site_url
-from accounts.models import User
+from accounts.mail import make_message, queue_built, site_url
+from accounts.models import OutboundMail, User
 from relationships import services
 from relationships.models import Invitation, Membership
-from relationships.tasks import send_invitation
+from relationships.tasks import INVITATION_MAIL
 from tests.factories import PASSWORD, InvitationFactory, UserFactory, token
 
 NEW_PASSWORD = "a long and happy password"
@@ -153,10 +153,12 @@ def test_the_subject_and_text_body_are_not_html_escaped(
 
 def test_an_invitation_no_longer_pending_is_not_mailed(ana: Membership, mailoutbox: list[EmailMessage]) -> None:
     invitation = InvitationFactory.create(invited_by=ana, revoked_at=timezone.now())
-    send_invitation.enqueue(invitation.pk)
+    queued = queue_built(INVITATION_MAIL, invitation.pk, invitation.email)
     assert mailoutbox == []
     invitation.refresh_from_db()
     assert invitation.sent_at is None
+    queued.refresh_from_db()
+    assert queued.status == OutboundMail.Status.CANCELLED
 
 
 # allauth's mails, sent by allauth's own flows

@@ -84,6 +84,10 @@ class Browser:
 
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
+        # The header's count arrives just after the page (hx-trigger "load"): wait for it, so
+        # that no request is still in flight when the test changes the database behind it.
+        if self.page.evaluate("() => typeof htmx !== 'undefined'"):
+            expect(self.page.locator("#needs-count[hx-get]")).to_have_count(0)
 
     def check(self, label: str) -> None:
         """Screenshot the page and run axe-core on it: no violation allowed."""

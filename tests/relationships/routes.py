@@ -17,6 +17,8 @@ ROUTES = [
     Route("relationships:member_remove", target, member=403, queries=7),
     Route("relationships:member_remove", target, "post", member=403, steward=302, queries=11),
     Route("relationships:invitation_create", polycule, queries=6),
+    # Sending an invitation queues its mail (one query in production, with the task row one more);
+    # the tests' immediate task backend also delivers it inside the request: 10 queries of the worker's.
     Route(
         "relationships:invitation_create",
         polycule,
@@ -24,8 +26,8 @@ ROUTES = [
         lambda w: {"email": "new@example.com", "note": "Hi"},
         302,
         302,
-        queries=15,
+        queries=26,
     ),
-    Route("relationships:invitation_resend", invitation, "post", member=302, steward=302, queries=11, fragment=13),
+    Route("relationships:invitation_resend", invitation, "post", member=302, steward=302, queries=22, fragment=23),
     Route("relationships:invitation_revoke", invitation, "post", member=302, steward=302, queries=11, fragment=13),
 ]

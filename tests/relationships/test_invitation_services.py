@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from relationships import services
 from relationships.invitations import token_for
 from relationships.models import Invitation, Membership
 from relationships.services import STATUS_MESSAGES, RuleError
+from tests.accounts.worker import DATABASE_TASKS, run_worker
 from tests.conftest import client_for
 from tests.factories import InvitationFactory, UserFactory, token
 
@@ -159,23 +160,32 @@ def test_the_invitation_mail_has_a_text_part_an_html_part_and_the_link(
     assert invitation.sent_at is not None
 
 
-def test_the_mail_waits_for_the_commit(
-    ana: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def _invite_and_roll_back(ana: Membership) -> None:
+    with transaction.atomic():
         services.invite(by=ana, email="eli@example.com")
-    assert mailoutbox == []
-    assert len(callbacks) == 1
+        raise RuntimeError("the invitation is rolled back")
 
 
-def test_a_revoked_invitation_is_not_mailed(
-    ana: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_the_mail_waits_for_the_commit_and_the_worker(ana: Membership, mailoutbox: list[EmailMessage]) -> None:
+    with DATABASE_TASKS:
+        with pytest.raises(RuntimeError, match="rolled back"):
+            _invite_and_roll_back(ana)
+        run_worker()
+        assert mailoutbox == []
+        services.invite(by=ana, email="eli@example.com")
+        assert mailoutbox == []
+        run_worker()
+    assert [message.to for message in mailoutbox] == [["eli@example.com"]]
+
+
+def test_a_revoked_invitation_is_not_mailed(ana: Membership, mailoutbox: list[EmailMessage]) -> None:
+    with DATABASE_TASKS:
         invitation = services.invite(by=ana, email="eli@example.com")
-    services.revoke_invitation(by=ana, invitation=invitation)
-    callbacks[0]()
+        services.revoke_invitation(by=ana, invitation=invitation)
+        run_worker()
     assert mailoutbox == []
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
 
 
 # Accepting
