@@ -14,7 +14,7 @@ DEPLOY_CHECK_ENV = DJANGO_SETTINGS_MODULE=config.settings.prod \
 	ALLOWED_HOSTS=trellis.example \
 	EMAIL_URL=smtp://mail.example:587
 
-.PHONY: install run test lint check worker bench clean
+.PHONY: install run test lint check worker bench load clean
 
 install:
 	@if ! command -v uv >/dev/null 2>&1 && ! python3 -m uv --version >/dev/null 2>&1; then \
@@ -66,8 +66,9 @@ check: install
 
 # The database-backed task worker. Development settings run tasks at once and have no
 # queue, so this uses production settings unless DJANGO_SETTINGS_MODULE says otherwise.
+# `manage.py worker` is django-tasks-db's db_worker that waits out a database restart.
 worker: install
-	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(UV) run python manage.py db_worker
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.prod} $(UV) run python manage.py worker
 
 bench: install
 	@if [ -d tests/bench ]; then \
@@ -75,6 +76,13 @@ bench: install
 	else \
 		echo "no benchmark yet"; \
 	fi
+
+# A bounded load test (load/run.py): 30 members at once against gunicorn and a PostgreSQL
+# database of its own (LOAD_DATABASE_URL, default trellis_load on 127.0.0.1:5432, created and
+# dropped by the run), then the database checked against the log of saved writes.
+LOAD_SECONDS ?= 30
+load: install
+	$(UV) run python -m load.run --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache

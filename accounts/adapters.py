@@ -14,11 +14,18 @@ from django.http import HttpRequest
 
 from .mail import make_message, queue
 from .next_page import after_sign_in
+from .validators import validate_deliverable_email
 
 _PREFIX = "fernet:"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # Sign-up, password reset and adding an address: refused at the form if mail can't carry it.
+        validate_deliverable_email(email)
+        cleaned: str = super().clean_email(email)
+        return cleaned
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Someone who signed up or in on the way somewhere (an invitation) goes back there.
         return after_sign_in(request) or super().get_login_redirect_url(request)

@@ -150,3 +150,48 @@ class OutboundMail(models.Model):
         self.subject = self.body = self.html = ""
         self.headers = {}
         self.next_try_at = None
+
+
+class SecurityEvent(models.Model):
+    """Something that happened to a person's account, kept so that they can see it (the audit
+    log's lines go to standard output; these rows are the part of it a person may read).
+
+    Only ids, an address and a time: never anyone's words, a token, a password or a session key.
+    What happens in a polycule (invitations, removals) and refusals go to the log only: the
+    polycule's own pages show the first, and the second would let anyone fill this table.
+    Kept for ``SECURITY_EVENT_DAYS`` (older rows are pruned when a new one is written).
+    """
+
+    class Action(models.TextChoices):
+        SIGNED_UP = "signed_up", "Account created"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Someone tried to sign in with a wrong password"
+        LOGOUT = "logout", "Signed out"
+        REAUTHENTICATED = "reauthenticated", "Confirmed it was you"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_SET = "password_set", "Password set"
+        PASSWORD_RESET = "password_reset", "Password reset through an e-mailed link"
+        EMAIL_ADDED = "email_added", "E-mail address added"
+        EMAIL_REMOVED = "email_removed", "E-mail address removed"
+        EMAIL_PRIMARY_CHANGED = "email_primary_changed", "Main e-mail address changed"
+        EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
+        MFA_ADDED = "mfa_added", "Second factor added"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "New recovery codes made"
+        MFA_FAILED = "mfa_failed", "A second-factor code was refused"
+        EXPORT = "export", "Downloaded your data"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["user", "-at"], name="security_event_user_at"),
+            models.Index(fields=["at"], name="security_event_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

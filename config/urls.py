@@ -10,5 +10,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
 ]
 
+# Error pages that never read the request body (accounts.errors).
+handler400 = "accounts.errors.bad_request"
+handler403 = "accounts.errors.permission_denied"
 handler404 = "accounts.views.not_found"
 handler500 = "accounts.views.server_error"

@@ -8,6 +8,8 @@ from values import timeline as values_timeline
 from values.models import Item
 from values.timeline import Line, Part
 
+from . import handovers
+
 PAGE_SIZE = 30
 GROUPS = {**values_timeline.KIND_LABELS, talk_timeline.GROUP: talk_timeline.LABEL}
 
@@ -25,6 +27,7 @@ def timeline(
     found: list[Part] = [
         *values_timeline.parts(membership, group=group, person=person, item=item),
         *talk_timeline.parts(membership, group=group, person=person, item=item),
+        *handovers.parts(membership, group=group, person=person, item=item),
     ]
     if not found:
         return [], False
@@ -33,6 +36,6 @@ def timeline(
     rows = list(merged.order_by("-at")[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    by_app = [values_timeline.lines(rows), talk_timeline.lines(rows)]
+    by_app = [values_timeline.lines(rows), talk_timeline.lines(rows), handovers.lines(rows)]
     lines = [next(line for line in candidates if line is not None) for candidates in zip(*by_app, strict=True)]
     return lines, has_next

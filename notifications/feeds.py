@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from accounts.mail import site_url
 from conversations.models import Action, CheckIn
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import RuleError
 from values.models import Item, Reaffirmation
@@ -66,18 +66,11 @@ def feed_url(token: str) -> str:
     return site_url(reverse("notifications:feed", args=[token]))
 
 
-def _lock_active(membership: Membership) -> Membership:
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not locked.is_active:
-        raise RuleError("You are no longer in this polycule.")
-    return locked
-
-
-@transaction.atomic
+# The member's row is locked: one change of a member's address at a time, none after leaving.
+@acting("membership")
 def make_feed(*, membership: Membership) -> tuple[CalendarFeed, str]:
     """A new calendar address for the member; the old one, if any, stops working at once.
     Returns the feed and its token, which is never stored and so shown only now."""
-    membership = _lock_active(membership)  # one change of a member's address at a time
     feed = CalendarFeed.objects.filter(membership=membership).first() or CalendarFeed(membership=membership)
     token = new_token()
     feed.token_hash = hash_token(token)
@@ -86,17 +79,15 @@ def make_feed(*, membership: Membership) -> tuple[CalendarFeed, str]:
     return feed, token
 
 
-@transaction.atomic
+@acting("membership")
 def stop_feed(*, membership: Membership) -> bool:
     """The address stops working. False when there was none."""
-    membership = _lock_active(membership)
     deleted, _ = CalendarFeed.objects.filter(membership=membership).delete()
     return deleted > 0
 
 
-@transaction.atomic
+@acting("membership")
 def choose_titles(*, membership: Membership, full_titles: bool) -> CalendarFeed:
-    membership = _lock_active(membership)
     feed = CalendarFeed.objects.filter(membership=membership).first()
     if feed is None:
         raise RuleError("There is no calendar address for this polycule yet. Make one first.")

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from django.http import Http404, HttpResponse
 
+from accounts import audit
 from accounts.http import Request
 from accounts.models import User
 
-from .models import Membership
+from .models import Membership, Polycule
 
 
 def active_membership(user: User, polycule_id: UUID) -> Membership:
@@ -28,6 +29,10 @@ def active_membership(user: User, polycule_id: UUID) -> Membership:
         .first()
     )
     if membership is None:
+        existing = Polycule.objects.filter(public_id=polycule_id).values_list("pk", flat=True).first()
+        if existing is not None:
+            # Logged only: the person gets the same 404 as for a polycule that does not exist.
+            audit.record("access_denied", user=user, what="polycule", polycule_id=existing)
         raise Http404
     return membership
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.validators import validate_deliverable_email
+
 from .models import Invitation, Membership, Polycule
 
 
@@ -32,6 +34,11 @@ class InvitationForm(forms.ModelForm[Invitation]):
         labels = {"email": "Their e-mail address", "note": "A personal note (optional)"}
         help_texts = {"note": "It goes in the invitation e-mail, above the link."}
         widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        validate_deliverable_email(email)
+        return email
 
 
 class RoleForm(forms.Form):

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import mail
+from accounts import audit, mail
 from accounts.models import User
 
 from . import rules, tasks
+from .acting import acting
 from .invitations import hash_token, new_salt, token_for
 from .models import Invitation, Membership, Polycule
 
@@ -39,6 +40,7 @@ def create_polycule(*, user: User, name: str, display_name: str, pronouns: str =
     )
 
 
+@acting("by")
 def rename_polycule(*, by: Membership, name: str) -> Polycule:
     if not rules.can_rename(by):
         raise NotAllowed("Only a steward of this polycule can rename it.")
@@ -48,6 +50,7 @@ def rename_polycule(*, by: Membership, name: str) -> Polycule:
     return polycule
 
 
+@acting("membership")
 def update_membership(*, membership: Membership, display_name: str, pronouns: str) -> Membership:
     membership.display_name = display_name
     membership.pronouns = pronouns
@@ -55,9 +58,9 @@ def update_membership(*, membership: Membership, display_name: str, pronouns: st
     return membership
 
 
-@transaction.atomic
+# The stewards are locked too, so two people stepping down at once cannot leave none.
+@acting("by", "member", stewards=True)
 def set_role(*, by: Membership, member: Membership, role: Membership.Role) -> Membership:
-    member = Membership.objects.select_for_update().get(pk=member.pk)
     if not rules.can_change_role(by, member):
         if by.is_steward:
             raise RuleError(f"{member.display_name} is no longer in this polycule.")
@@ -72,9 +75,9 @@ def set_role(*, by: Membership, member: Membership, role: Membership.Role) -> Me
 
 
 def _has_other_steward(membership: Membership) -> bool:
-    # Lock the stewards so two people stepping down at once cannot leave none.
-    stewards = Membership.objects.stewards().select_for_update().filter(polycule_id=membership.polycule_id)
-    return any(steward.pk != membership.pk for steward in stewards)
+    """Asked after ``lock_membership(..., stewards=True)``, which holds the stewards' rows."""
+    stewards = Membership.objects.stewards().filter(polycule_id=membership.polycule_id)
+    return stewards.exclude(pk=membership.pk).exists()
 
 
 def _depart(membership: Membership, departure: Membership.Departure) -> Membership:
@@ -84,27 +87,28 @@ def _depart(membership: Membership, departure: Membership.Departure) -> Membersh
     return membership
 
 
-@transaction.atomic
+@acting("membership", stewards=True)
 def leave_polycule(*, membership: Membership) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not membership.is_active:
-        raise RuleError("You have already left this polycule.")
+    """Locks the row every write of the member locks too: a write waiting for it is refused
+    once this commits, and one holding it is saved before ``left_at``. Leaving twice is
+    ``Departed``, as any write of a former member."""
     others = Membership.objects.active().filter(polycule_id=membership.polycule_id).exclude(pk=membership.pk)
     if membership.is_steward and others.exists() and not _has_other_steward(membership):
         raise RuleError("You are the last steward. Make another member a steward before you leave.")
     return _depart(membership, Membership.Departure.LEFT)
 
 
-@transaction.atomic
+@acting("by", "member")
 def remove_member(*, by: Membership, member: Membership) -> Membership:
-    member = Membership.objects.select_for_update().get(pk=member.pk)
     if not rules.can_remove(by, member):
         if not by.is_steward:
             raise NotAllowed("Only a steward can ask someone to leave the polycule.")
         if member.pk == by.pk:
             raise RuleError("To go, leave the polycule instead.")
         raise RuleError(f"{member.display_name} is no longer in this polycule.")
-    return _depart(member, Membership.Departure.REMOVED)
+    removed = _depart(member, Membership.Departure.REMOVED)
+    audit.record("member_removed", user=by.user, polycule_id=by.polycule_id, member_user_id=member.user_id)
+    return removed
 
 
 def _is_active_member(polycule: Polycule, email: str) -> bool:
@@ -115,7 +119,7 @@ def _is_active_member(polycule: Polycule, email: str) -> bool:
     )
 
 
-@transaction.atomic
+@acting("by")
 def invite(*, by: Membership, email: str, note: str = "") -> Invitation:
     if not rules.can_invite(by):
         raise NotAllowed("You are no longer in this polycule.")
@@ -136,6 +140,7 @@ def invite(*, by: Membership, email: str, note: str = "") -> Invitation:
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
     _send(invitation)
+    audit.record("invitation_sent", user=by.user, polycule_id=by.polycule_id, invitation_id=invitation.pk)
     return invitation
 
 
@@ -144,7 +149,7 @@ def _send(invitation: Invitation) -> None:
     mail.queue_built(tasks.INVITATION_MAIL, invitation.pk, invitation.email)
 
 
-@transaction.atomic
+@acting("by")
 def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not rules.can_resend(by, invitation):
@@ -153,10 +158,11 @@ def resend_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
     invitation.save(update_fields=["expires_at"])
     _send(invitation)
+    audit.record("invitation_sent", user=by.user, polycule_id=by.polycule_id, invitation_id=invitation.pk, resent=1)
     return invitation
 
 
-@transaction.atomic
+@acting("by")
 def revoke_invitation(*, by: Membership, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not rules.can_revoke(by, invitation):
@@ -205,6 +211,7 @@ def accept_invitation(*, invitation: Invitation, user: User, display_name: str, 
     invitation.accepted_at = timezone.now()
     invitation.accepted_membership = membership
     invitation.save(update_fields=["accepted_at", "accepted_membership"])
+    audit.record("invitation_accepted", user=user, polycule_id=invitation.polycule_id, invitation_id=invitation.pk)
     return membership
 
 

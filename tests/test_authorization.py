@@ -50,6 +50,7 @@ PUBLIC = {
 # A person's own account pages: signed in, no polycule involved.
 ACCOUNT = {
     "accounts:settings": {},
+    "accounts:security": {},
     "account_reauthenticate": {},
     "account_request_reauthentication_code": {},
     "account_confirm_reauthentication_code": {},
@@ -77,6 +78,10 @@ ACCOUNT = {
     "conversations:entry_create": {},
     "notifications:preferences": {},
     "home:needs_count": {},
+    "home:export": {},
+    "home:export_download": {},
+    # Query budget: tests/home/test_deletion_views.py.
+    "home:account_delete": {},
 }
 
 

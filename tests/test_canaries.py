@@ -110,3 +110,17 @@ def test_the_sealed_answer_shows_once_everyone_has_answered(world: World) -> Non
 
 def test_the_journal_shows_its_author_their_own_words(world: World) -> None:
     assert JOURNAL in _client(world.ana).get(reverse("conversations:journal")).content
+
+
+def test_no_export_holds_a_journal_or_a_sealed_answer_of_anyone_else(world: World) -> None:
+    """The JSON export, downloaded after re-authentication, by each person (promises 13 and 21)."""
+    from tests.factories import PASSWORD
+
+    for member, words in _forbidden(world):
+        client = _client(member)
+        assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
+        response = client.get(reverse("home:export_download"))
+        assert response.status_code == 200
+        _assert_unseen(response.content, words, f"{member}'s export")
+        own = {world.ana.pk: JOURNAL, world.ben.pk: SEALED}.get(member.pk)
+        assert own is None or own in response.content, f"{member}'s own words are missing from their export"

@@ -42,22 +42,31 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response is dressed, even one a middleware below makes itself
+    # (CommonMiddleware's trailing-slash redirect, SecurityMiddleware's HTTPS redirect, a
+    # static file): no-store unless already cached on purpose, X-Frame-Options, the CSP.
+    "accounts.middleware.PrivateCacheMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "accounts.audit.DenialMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses a body Trellis cannot take before anything reads it (accounts.errors).
+    "accounts.errors.BodyGuardMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "accounts.middleware.PrivateCacheMiddleware",
 ]
+
+# Flash messages carry names and addresses: kept in the session, never in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -204,16 +213,26 @@ USERSESSIONS_TRACK_ACTIVITY = False
 
 # Invitations.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The security events a person sees on their account are kept this many days (accounts.audit).
+SECURITY_EVENT_DAYS = env_int("SECURITY_EVENT_DAYS", 90)
 # Host (and port) used in links inside mail sent by the background worker.
 SITE_HOST = env_str("SITE_HOST", "127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {"()": "accounts.jsonlog.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # The audit log: one JSON object a line on standard output (accounts.audit).
+        "audit": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "trellis.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "trellis.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
     },
 }

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
 from django.utils import timezone
 
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 from values.services.items import chosen_audience
@@ -126,7 +126,7 @@ def _create(
     return checkin
 
 
-@transaction.atomic
+@acting("by")
 def plan_checkin(
     *,
     by: Membership,
@@ -146,7 +146,7 @@ def plan_checkin(
     )
 
 
-@transaction.atomic
+@acting("by")
 def start_checkin(
     *,
     by: Membership,
@@ -177,7 +177,7 @@ def _open_to(checkin: CheckIn, member: Membership) -> list[Membership]:
     return audience
 
 
-@transaction.atomic
+@acting("member")
 def add_topic(*, member: Membership, checkin: CheckIn, title: str) -> Topic:
     """A topic for the agenda, from anyone the check-in is for, until it is held."""
     checkin = _lock(checkin)
@@ -188,7 +188,7 @@ def add_topic(*, member: Membership, checkin: CheckIn, title: str) -> Topic:
     return Topic.objects.create(checkin=checkin, added_by=member, title=title)
 
 
-@transaction.atomic
+@acting("member")
 def add_note(*, member: Membership, topic: Topic, text: str) -> TopicNote:
     """A note on a topic, said while talking it through."""
     checkin = _lock(topic.checkin)
@@ -199,7 +199,7 @@ def add_note(*, member: Membership, topic: Topic, text: str) -> TopicNote:
     return TopicNote.objects.create(topic=topic, author=member, text=text)
 
 
-@transaction.atomic
+@acting("member")
 def agree_action(
     *, member: Membership, checkin: CheckIn, owner: Membership, text: str, due_on: date | None = None
 ) -> Action:
@@ -221,7 +221,7 @@ def agree_action(
     return Action.objects.create(checkin=checkin, owner=owner, text=text, due_on=due_on, created_by=member)
 
 
-@transaction.atomic
+@acting("member")
 def finish_action(*, member: Membership, action: Action) -> Action:
     """Its owner marks an action done; until then it is carried from check-in to check-in."""
     action = Action.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
@@ -234,7 +234,7 @@ def finish_action(*, member: Membership, action: Action) -> Action:
     return action
 
 
-@transaction.atomic
+@acting("member")
 def reconnect(*, member: Membership, checkin: CheckIn, text: str) -> Reconnect:
     """How the member is, said in the closing round: one line each, theirs to change until held."""
     checkin = _lock(checkin)
@@ -247,7 +247,7 @@ def reconnect(*, member: Membership, checkin: CheckIn, text: str) -> Reconnect:
     return line
 
 
-@transaction.atomic
+@acting("member")
 def hold_checkin(*, member: Membership, checkin: CheckIn) -> CheckIn:
     """Marks the check-in held: from then on it is a record, and its open actions move on."""
     checkin = _lock(checkin)

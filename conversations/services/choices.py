@@ -4,8 +4,7 @@ them may say how it lands. Only the person who shared it reads the answers."""
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db import transaction
-
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 from values.models import Item
@@ -32,7 +31,7 @@ def _linked(author: Membership, items: Iterable[UUID], told: list[Membership]) -
     return found
 
 
-@transaction.atomic
+@acting("author")
 def share_choice(
     *,
     author: Membership,
@@ -67,7 +66,7 @@ def share_choice(
     return choice
 
 
-@transaction.atomic
+@acting("member")
 def answer_choice(*, member: Membership, choice: Choice, feeling: Feeling, note: str = "") -> ChoiceResponse:
     """How the choice lands for someone told about it; a changed answer is a newer row."""
     # Answers from one person arrive one at a time, so "the latest" is never a tie.

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 from values.models import Item, Proposal, Version
@@ -32,7 +33,7 @@ def _get_or_create(lookup: dict[str, object], defaults: dict[str, object]) -> Di
         return Discussion.objects.get(**lookup)
 
 
-@transaction.atomic
+@acting("member")
 def discussion_about(
     *, member: Membership, item: Item, version: Version | None = None, proposal: Proposal | None = None
 ) -> Discussion:
@@ -50,7 +51,7 @@ def discussion_about(
     )
 
 
-@transaction.atomic
+@acting("by")
 def open_for_round(*, round: Round, by: Membership) -> Discussion:
     """The discussion under a what-if round, once its answers are revealed: its audience is the
     round's participants."""
@@ -65,7 +66,7 @@ def _words(text: str) -> str:
     return words(text, limit=TEXT_MAX, empty="Write something first.", too_long="Keep it under {limit} characters.")
 
 
-@transaction.atomic
+@acting("author")
 def comment(*, author: Membership, discussion: Discussion, text: str, parent: Comment | None = None) -> Comment:
     """A comment, or a reply to one: replies go one level deep."""
     words = _words(text)
@@ -99,7 +100,7 @@ def comment(*, author: Membership, discussion: Discussion, text: str, parent: Co
     return new
 
 
-@transaction.atomic
+@acting("author")
 def comment_about(
     *,
     author: Membership,
@@ -114,7 +115,7 @@ def comment_about(
     return comment(author=author, discussion=discussion, text=text)
 
 
-@transaction.atomic
+@acting("author")
 def correct(*, author: Membership, comment: Comment, text: str) -> CommentRevision:
     """A new wording of one's own comment. The earlier ones stay, and the comment says "edited"."""
     words = _words(text)
@@ -129,7 +130,7 @@ def correct(*, author: Membership, comment: Comment, text: str) -> CommentRevisi
     return CommentRevision.objects.create(comment=comment, number=number, text=words)
 
 
-@transaction.atomic
+@acting("member")
 def mute(*, member: Membership, discussion: Discussion) -> None:
     """Stop being told about a discussion; reading and writing in it stay open."""
     discussion = Discussion.objects.select_related("item", "round").get(pk=discussion.pk)
@@ -144,6 +145,6 @@ def mute(*, member: Membership, discussion: Discussion) -> None:
         pass  # muted twice at once: once is what was asked
 
 
-@transaction.atomic
+@acting("member")
 def unmute(*, member: Membership, discussion: Discussion) -> None:
     Mute.objects.filter(discussion=discussion, member=member).delete()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 from values import services as values
@@ -62,6 +63,7 @@ def delete_entry(*, author: User, entry: JournalEntry) -> None:
     _own_entry(author, entry).delete()
 
 
+@acting("membership")
 def start_draft(*, author: User, entry: JournalEntry, membership: Membership, kind: Draft.Kind) -> Draft:
     """A draft of ``kind`` for one of the author's polycules, starting from the entry's words."""
     _own_entry(author, entry)

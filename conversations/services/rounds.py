@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
@@ -42,7 +42,7 @@ def _words(text: str, *, limit: int, empty: str, noun: str) -> str:
     return words(text, limit=limit, empty=empty, too_long=f"Keep {noun} under {{limit}} characters.")
 
 
-@transaction.atomic
+@acting("asker")
 def open_round(
     *,
     asker: Membership,
@@ -108,7 +108,7 @@ def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Me
     return True
 
 
-@transaction.atomic
+@acting("member")
 def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
     """Saves the member's sealed answer, or changes it; the last answer reveals them all."""
     round = _lock(round)
@@ -127,7 +127,7 @@ def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
     return saved
 
 
-@transaction.atomic
+@acting("member")
 def withdraw(*, member: Membership, round: Round) -> None:
     """Takes the member's answer back, before the reveal: as if they had not answered."""
     round = _lock(round)
@@ -137,7 +137,7 @@ def withdraw(*, member: Membership, round: Round) -> None:
         raise RuleError("You have no answer here to withdraw.")
 
 
-@transaction.atomic
+@acting("by")
 def reveal(*, by: Membership, round: Round) -> Round:
     """Opens every answer at once: anyone taking part once everyone still here has answered
     (someone left), or the asker after the deadline they set."""
@@ -160,7 +160,7 @@ def reveal(*, by: Membership, round: Round) -> Round:
     return round
 
 
-@transaction.atomic
+@acting("by")
 def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
     """When someone left a round that was waiting only for them, it is revealed the next time one
     of the others opens it. Whether it was revealed now."""
@@ -168,13 +168,14 @@ def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
     return _reveal_if_everyone_answered(round, by, round.audience())
 
 
+@acting("member")
 def mark_seen(*, member: Membership, round: Round) -> None:
     """The member opened the revealed round: it no longer waits for them on their dashboard."""
     if rules.is_revealed(round):
         RoundParticipant.objects.filter(round=round, membership=member).update(seen_reveal_at=timezone.now())
 
 
-@transaction.atomic
+@acting("author")
 def comment(*, author: Membership, round: Round, text: str, parent: Comment | None = None) -> Comment:
     """A comment in the talk under a revealed round, by someone taking part in it."""
     if not rules.can_talk_round(round, author, round.audience()):

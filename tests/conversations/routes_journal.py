@@ -48,7 +48,7 @@ ROUTES = [
     Route("conversations:entry_delete", entry, member=404, queries=7, private=True),
     Route("conversations:entry_delete", entry, "post", member=404, steward=302, queries=9, private=True),
     Route(
-        "conversations:draft_create", entry, "post", lambda w: {"kind": "boundary"}, 404, 302, queries=9, private=True
+        "conversations:draft_create", entry, "post", lambda w: {"kind": "boundary"}, 404, 302, queries=11, private=True
     ),
     Route("conversations:draft_edit", draft, member=404, queries=8, private=True),
     Route("conversations:draft_edit", draft, "post", lambda w: _form(BOUNDARY), 404, 302, queries=12, private=True),

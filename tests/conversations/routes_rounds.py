@@ -74,7 +74,7 @@ ROUTES: list[Route] = [
     Route("conversations:round_create", polycule, queries=8),
     Route("conversations:round_create", polycule, "post", _new_round, 302, 302, queries=16),
     Route("conversations:round_detail", sealed, queries=11, private=True),
-    Route("conversations:round_detail", revealed, queries=14, private=True),
+    Route("conversations:round_detail", revealed, queries=16, private=True),
     # Ben changes his sealed answer; Ana's is the last, which reveals them all.
     Route(
         "conversations:round_answer",
@@ -84,7 +84,7 @@ ROUTES: list[Route] = [
         302,
         302,
         queries=26,
-        fragment=32,
+        fragment=35,
         private=True,
     ),
     # Ben withdraws his answer; Ana has none to withdraw.
@@ -92,7 +92,7 @@ ROUTES: list[Route] = [
         "conversations:round_withdraw", sealed, "post", member=302, steward=409, queries=16, fragment=16, private=True
     ),
     # Only Ana, who asked, may reveal after the deadline.
-    Route("conversations:round_reveal", sealed, "post", member=403, steward=302, queries=22, fragment=28, private=True),
+    Route("conversations:round_reveal", sealed, "post", member=403, steward=302, queries=22, fragment=31, private=True),
     Route(
         "conversations:round_comment",
         revealed,

@@ -12,6 +12,7 @@ from conversations import rules
 from conversations.models import TEXT_MAX, Choice, ChoiceAudience, ChoiceResponse, Feeling
 from conversations.selectors.choices import choice_page, unanswered
 from conversations.services.choices import answer_choice, share_choice
+from relationships.acting import Departed
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError, leave_polycule
 from tests.factories import MembershipFactory
@@ -102,7 +103,7 @@ def test_a_forged_audience_member_from_another_polycule_refuses_the_whole_choice
 def test_someone_who_left_cannot_be_told_nor_tell(ana: Membership, dee: Membership) -> None:
     with pytest.raises(RuleError):
         told(ana, dee)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Departed):
         to_all(dee)
     assert not Choice.objects.exists()
 
@@ -188,7 +189,7 @@ def test_someone_not_told_cannot_answer(ana: Membership, ben: Membership, cy: Me
 def test_someone_who_left_can_no_longer_answer(ana: Membership, ben: Membership) -> None:
     choice = to_all(ana)
     leave_polycule(membership=ben)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Departed):
         answer_choice(member=ben, choice=choice, feeling=Feeling.SAFE)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from conversations import rules
 from conversations.models import Comment, CommentRevision, Discussion, DiscussionQuerySet, Mute, Round, RoundParticipant
 from conversations.services import discussions as services
+from relationships.acting import Departed
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError, leave_polycule
 from tests.factories import MembershipFactory
@@ -226,7 +227,7 @@ def test_nobody_corrects_someone_elses_comment(ana: Membership, ben: Membership)
 
 def test_someone_who_left_can_no_longer_correct_their_words(ana: Membership, ben: Membership) -> None:
     first = services.comment_about(author=ben, item=boundary(ana), text=WORDS)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Departed):
         services.correct(author=leave_polycule(membership=ben), comment=first, text="Never mind")
     assert _words(first) == [WORDS]
 

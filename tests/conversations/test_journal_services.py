@@ -12,6 +12,7 @@ from conversations.models import JOURNAL_MAX, Choice, Draft, JournalEntry
 from conversations.prompts.journal import PROMPTS, by_key, for_day
 from conversations.selectors.journal import drafts_to_look_at
 from conversations.services import journal
+from relationships.acting import Departed
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError, leave_polycule
 from tests.factories import MembershipFactory
@@ -121,7 +122,7 @@ def test_a_draft_is_never_meant_for_someone_else_s_polycule_or_one_the_author_le
     for membership in (ben, zed):
         with pytest.raises(NotAllowed):
             journal.start_draft(author=ana.user, entry=mine, membership=membership, kind=Draft.Kind.BOUNDARY)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Departed):
         journal.start_draft(author=dee.user, entry=entry(dee), membership=dee, kind=Draft.Kind.BOUNDARY)
     with pytest.raises(NotAllowed):
         journal.start_draft(author=ben.user, entry=mine, membership=ben, kind=Draft.Kind.BOUNDARY)

@@ -12,6 +12,7 @@ from conversations.models import PROMPT_MAX, Comment, Discussion, Round, RoundAn
 from conversations.prompts.whatif import BY_KEY, PROMPTS, Theme, by_theme, prompt
 from conversations.selectors import rounds as selectors
 from conversations.services import rounds as services
+from relationships.acting import Departed
 from relationships.models import Membership
 from relationships.services import leave_polycule
 from tests.factories import MembershipFactory
@@ -258,7 +259,7 @@ def test_a_participant_who_left_cannot_answer_and_stops_blocking(
     services.answer(member=ana, round=round, text="Ana's")
     leave_polycule(membership=cy)
     cy.refresh_from_db()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(Departed):
         services.answer(member=cy, round=round, text="From the door")
     assert round.audience() == [ana, ben]
     services.answer(member=ben, round=round, text="Ben's")

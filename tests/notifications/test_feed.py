@@ -12,6 +12,7 @@ from django.utils import timezone
 from conversations.services import checkins
 from notifications import feeds
 from notifications.models import CalendarFeed, Preferences
+from relationships.acting import Departed
 from relationships.models import Membership
 from relationships.services import RuleError, leave_polycule
 from values import services as values
@@ -77,7 +78,7 @@ def test_wrong_tokens_open_nothing(ben: Membership) -> None:
 
 
 def test_someone_who_left_cannot_make_an_address(ana: Membership, dee: Membership) -> None:
-    with pytest.raises(RuleError):
+    with pytest.raises(Departed):
         feeds.make_feed(membership=dee)
     assert not CalendarFeed.objects.exists()
 

@@ -4,9 +4,9 @@ suggest a change, which the owner takes or declines."""
 from collections.abc import Iterable
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
@@ -24,7 +24,7 @@ from .items import (
 )
 
 
-@transaction.atomic
+@acting("owner")
 def create_boundary(
     *,
     owner: Membership,
@@ -49,7 +49,7 @@ def create_boundary(
     return item
 
 
-@transaction.atomic
+@acting("owner")
 def revise_boundary(*, owner: Membership, item: Item, base_number: int, title: str, text: str, why: str) -> Version:
     item = lock(item)
     if not rules.can_edit(item, owner):
@@ -60,7 +60,7 @@ def revise_boundary(*, owner: Membership, item: Item, base_number: int, title: s
     return version
 
 
-@transaction.atomic
+@acting("member")
 def acknowledge(
     *, member: Membership, item: Item, version_number: int, answer: Acknowledgment.Answer, note: str = ""
 ) -> Acknowledgment:
@@ -78,7 +78,7 @@ def acknowledge(
     return ack
 
 
-@transaction.atomic
+@acting("author")
 def suggest_change(*, author: Membership, item: Item, base_number: int, text: str, why: str) -> Suggestion:
     item = lock(item)
     require_audience(item, author)
@@ -101,7 +101,7 @@ def _open_suggestion(owner: Membership, suggestion: Suggestion) -> Suggestion:
     return suggestion
 
 
-@transaction.atomic
+@acting("owner")
 def take_suggestion(
     *, owner: Membership, suggestion: Suggestion, base_number: int, title: str, text: str, why: str
 ) -> Version:
@@ -115,7 +115,7 @@ def take_suggestion(
     return version
 
 
-@transaction.atomic
+@acting("owner")
 def decline_suggestion(*, owner: Membership, suggestion: Suggestion, reply: str) -> Suggestion:
     suggestion = _open_suggestion(owner, suggestion)
     if not reply.strip():
@@ -128,7 +128,7 @@ def decline_suggestion(*, owner: Membership, suggestion: Suggestion, reply: str)
     return suggestion
 
 
-@transaction.atomic
+@acting("owner")
 def set_boundary_audience(*, owner: Membership, item: Item, everyone: bool, audience: Iterable[UUID]) -> Item:
     """The owner chooses who sees their boundary; people added now are asked to acknowledge it."""
     item = lock(item)
@@ -140,7 +140,7 @@ def set_boundary_audience(*, owner: Membership, item: Item, everyone: bool, audi
     return item
 
 
-@transaction.atomic
+@acting("owner")
 def retire_boundary(*, owner: Membership, item: Item) -> Item:
     item = lock(item)
     if not (rules.rules_for(item).owner_edits and rules.can_retire(item, owner)):

@@ -5,8 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
@@ -118,7 +117,7 @@ def set_audience(item: Item, *, everyone: bool, chosen: set[int]) -> None:
     item.save(update_fields=["everyone"])
 
 
-@transaction.atomic
+@acting("member")
 def consent(*, member: Membership, item: Item, version_number: int) -> Consent:
     """A newcomer's consent to a value or agreement made before them."""
     item = lock(item)
@@ -136,7 +135,7 @@ def consent(*, member: Membership, item: Item, version_number: int) -> Consent:
     return created
 
 
-@transaction.atomic
+@acting("member")
 def reaffirm(*, member: Membership, item: Item) -> Reaffirmation:
     item = lock(item)
     require_audience(item, member)

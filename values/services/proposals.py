@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
+from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
@@ -61,7 +61,7 @@ def _revise(
     return revision
 
 
-@transaction.atomic
+@acting("proposer")
 def propose_new(
     *,
     proposer: Membership,
@@ -103,7 +103,7 @@ def _open_change(proposer: Membership, item: Item, base_number: int, change: Pro
     return Proposal.objects.create(item=item, change=change, proposer=proposer, base_version=base)
 
 
-@transaction.atomic
+@acting("proposer")
 def propose_change(
     *,
     proposer: Membership,
@@ -124,7 +124,7 @@ def propose_change(
     return proposal
 
 
-@transaction.atomic
+@acting("proposer")
 def propose_retiring(*, proposer: Membership, item: Item, base_number: int, why: str) -> Proposal:
     """Retiring a value or agreement, which stays in the history."""
     item = lock(item)
@@ -160,7 +160,7 @@ def _check_wording(proposal: Proposal, revision_number: int, message: str) -> Pr
     return revision
 
 
-@transaction.atomic
+@acting("member")
 def respond(
     *, member: Membership, proposal: Proposal, revision_number: int, answer: Response.Answer, note: str = ""
 ) -> Response:
@@ -180,7 +180,7 @@ def respond(
     return response
 
 
-@transaction.atomic
+@acting("proposer")
 def amend(
     *, proposer: Membership, proposal: Proposal, revision_number: int, title: str, text: str, why: str
 ) -> ProposalRevision:
@@ -200,7 +200,7 @@ def amend(
     return revision
 
 
-@transaction.atomic
+@acting("proposer")
 def withdraw(*, proposer: Membership, proposal: Proposal) -> Proposal:
     proposal = _lock_open(proposal)
     if not rules.can_withdraw(proposal, proposer):
@@ -212,7 +212,7 @@ def withdraw(*, proposer: Membership, proposal: Proposal) -> Proposal:
     return proposal
 
 
-@transaction.atomic
+@acting("proposer")
 def nudge(*, proposer: Membership, proposal: Proposal) -> Nudge:
     proposal = _lock_open(proposal)
     waiting = selectors.waiting_on(proposal)

@@ -1,0 +1,21 @@
+from typing import ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from relationships.models import Membership, Polycule
+
+
+class StewardHandover(models.Model):
+    """A member who became steward because the last steward deleted their account: the
+    polycule's timeline tells it (home.timeline), so nobody wonders why."""
+
+    polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="steward_handovers")
+    steward = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="steward_handovers")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.steward} became steward of {self.polycule}"

@@ -1,0 +1,75 @@
+"""In-place actions say when they fail: the server answers 500, or the request never arrives,
+and the person is told in place, in an announced message that goes away once a retry works."""
+
+import re
+
+from django.urls import reverse
+from playwright.sync_api import Route, expect
+
+from relationships.demo import DEMO_PASSWORD, seed_people
+from values import services
+from values.models import Acknowledgment, Reaffirmation
+
+from .conftest import Browser, sign_in
+
+SERVER_ERROR = "That didn't go through. Try again."
+UNREACHABLE = "That didn't go through: Trellis couldn't be reached. Check your connection and try again."
+
+
+def _fail(route: Route) -> None:
+    route.fulfill(status=500, content_type="text/html", body="<h1>Something went wrong on our side</h1>")
+
+
+def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Browser) -> None:
+    people = seed_people()
+    item = services.create_boundary(
+        owner=people["Ben"],
+        title="Sleepovers",
+        text="I'd like to hear about a sleepover before it happens.",
+        why="A surprise night away left me feeling shut out.",
+    )
+    ana = people["Ana"]
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("values:item_detail", args=[ana.polycule.public_id, item.public_id]))
+    alert = page.get_by_role("alert")
+
+    # The server fails the acknowledgment: the message appears under the form that sent it.
+    acknowledge = re.compile(r".*/acknowledge/$")
+    page.route(acknowledge, _fail)
+    page.get_by_role("button", name="Understood").click()
+    expect(alert).to_have_text(SERVER_ERROR)
+    expect(page.locator("#ack-panel form + .action-failed")).to_have_text(SERVER_ERROR)
+    expect(page.get_by_role("button", name="Understood")).to_be_visible()  # still there to try again
+    browse.check("a failed acknowledgment")
+    assert not Acknowledgment.objects.filter(member=ana).exists()
+
+    # Trying again works, and the message goes.
+    page.unroute(acknowledge)
+    page.get_by_role("button", name="Understood").click()
+    expect(page.locator("#ack-panel")).to_contain_text("Understood")
+    expect(alert).to_have_count(0)
+    assert Acknowledgment.objects.filter(member=ana).count() == 1
+
+    # The network drops the reaffirmation: told so, next to the button.
+    reaffirm = re.compile(r".*/reaffirm/$")
+    page.route(reaffirm, lambda route: route.abort("internetdisconnected"))
+    still_holds = page.get_by_role("button", name="Still holds for me")
+    still_holds.click()
+    expect(alert).to_have_text(UNREACHABLE)
+    expect(page.locator("form:has(button:text('Still holds for me')) + .action-failed")).to_be_visible()
+    browse.check("a reaffirmation that could not be sent")
+    assert not Reaffirmation.objects.filter(member=ana).exists()
+
+    # A second failure says so again (one message, not two).
+    page.unroute(reaffirm)
+    page.route(reaffirm, _fail)
+    still_holds.click()
+    expect(alert).to_have_text(SERVER_ERROR)
+
+    page.unroute(reaffirm)
+    still_holds.click()
+    expect(page.locator("#context-stamp")).to_contain_text("Ana")
+    expect(alert).to_have_count(0)
+    assert Reaffirmation.objects.filter(member=ana).count() == 1
+    browse.check("after trying again")
