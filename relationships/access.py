@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Concatenate, Protocol
+from typing import Any, Concatenate, Protocol
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 
 from accounts import audit
@@ -35,6 +36,15 @@ def active_membership(user: User, polycule_id: UUID) -> Membership:
             audit.record("access_denied", user=user, what="polycule", polycule_id=existing)
         raise Http404
     return membership
+
+
+def log_denial(user: User, what: str, existing: QuerySet[Any], polycule_id: int | None = None) -> None:
+    """Logs a 404 for something that exists but that this person may not see (outside its
+    audience, or someone else's); they get the same 404 as for something that does not exist.
+    Costs one query, on the refusal path only."""
+    found = existing.values_list("pk", flat=True).first()
+    if found is not None:
+        audit.record("access_denied", user=user, what=what, polycule_id=polycule_id, object_id=found)
 
 
 class PolyculeView[**P](Protocol):

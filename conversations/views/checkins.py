@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request, form_status
-from relationships.access import member_required
+from relationships.access import log_denial, member_required
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
@@ -37,6 +37,8 @@ PARTS = {
 def _checkin_or_404(me: Membership, checkin_id: UUID) -> CheckIn:
     checkin = selectors.visible_checkin(me, checkin_id)
     if checkin is None:
+        existing = CheckIn.objects.filter(polycule_id=me.polycule_id, public_id=checkin_id)
+        log_denial(me.user, "checkin", existing, me.polycule_id)
         raise Http404
     return checkin
 

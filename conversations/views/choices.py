@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request, form_status
-from relationships.access import member_required
+from relationships.access import log_denial, member_required
 from relationships.models import Membership
 from relationships.services import RuleError
 
@@ -27,6 +27,8 @@ def _posted(request: Request) -> QueryDict | None:
 def choice_or_404(me: Membership, choice_id: UUID) -> Choice:
     choice = selectors.visible_choice(me, public_id=choice_id)
     if choice is None:
+        existing = Choice.objects.filter(polycule_id=me.polycule_id, public_id=choice_id)
+        log_denial(me.user, "choice", existing, me.polycule_id)
         raise Http404
     return choice
 

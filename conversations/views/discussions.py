@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import Request
-from relationships.access import member_required
+from relationships.access import log_denial, member_required
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
+from values.models import Item
 
 from .. import rules
 from ..forms.discussions import CommentForm, CorrectForm, ReplyForm
@@ -82,6 +83,7 @@ def _discussion(request: Request, me: Membership, about: selectors.About) -> Htt
 def discussion_item(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
     item = selectors.visible_item(me, item_id)
     if item is None:
+        log_denial(me.user, "item", Item.objects.filter(polycule_id=me.polycule_id, public_id=item_id), me.polycule_id)
         raise Http404
     return _discussion(request, me, selectors.About(item))
 
@@ -91,6 +93,7 @@ def discussion_item(request: Request, me: Membership, item_id: UUID) -> HttpResp
 def discussion_version(request: Request, me: Membership, item_id: UUID, number: int) -> HttpResponse:
     version = selectors.visible_version(me, item_id, number)
     if version is None:
+        log_denial(me.user, "item", Item.objects.filter(polycule_id=me.polycule_id, public_id=item_id), me.polycule_id)
         raise Http404
     return _discussion(request, me, selectors.About(version.item, version=version))
 
@@ -110,6 +113,8 @@ def discussion_proposal(request: Request, me: Membership, proposal_id: UUID) -> 
 def _comment_or_404(me: Membership, comment_id: UUID) -> Comment:
     comment = selectors.visible_comment(me, comment_id)
     if comment is None:
+        existing = Comment.objects.filter(discussion__polycule_id=me.polycule_id, public_id=comment_id)
+        log_denial(me.user, "comment", existing, me.polycule_id)
         raise Http404
     return comment
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request, form_status
+from relationships.access import log_denial
 from relationships.services import RuleError
 
 from .. import rules
@@ -34,6 +35,7 @@ def _posted(request: Request) -> QueryDict | None:
 def entry_or_404(request: Request, entry_id: UUID) -> JournalEntry:
     entry = selectors.own_entry(request.user, public_id=entry_id)
     if entry is None:
+        log_denial(request.user, "journal", JournalEntry.objects.filter(public_id=entry_id))
         raise Http404
     return entry
 
@@ -41,6 +43,7 @@ def entry_or_404(request: Request, entry_id: UUID) -> JournalEntry:
 def draft_or_404(request: Request, draft_id: UUID) -> Draft:
     draft = selectors.own_draft(request.user, public_id=draft_id)
     if draft is None:
+        log_denial(request.user, "journal", Draft.objects.filter(public_id=draft_id))
         raise Http404
     return draft
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request, form_status
-from relationships.access import member_required
+from relationships.access import log_denial, member_required
 from relationships.models import Membership
 
 from ..forms.discussions import CommentForm
@@ -27,6 +27,9 @@ def round_or_404(me: Membership, round_id: UUID) -> Round:
     """A round this member takes part in; 404 for any other, as if it did not exist."""
     round = selectors.visible_round(me, round_id)
     if round is None:
+        log_denial(
+            me.user, "round", Round.objects.filter(polycule_id=me.polycule_id, public_id=round_id), me.polycule_id
+        )
         raise Http404
     return round
 

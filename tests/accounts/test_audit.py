@@ -295,6 +295,26 @@ def test_a_member_outside_an_items_audience_is_logged_and_answered_404(
     assert "CANARY" not in audit_log.text
 
 
+def test_talk_outside_ones_audience_and_someone_elses_journal_are_logged_and_answered_404(
+    ana: Membership, ben: Membership, cy: Membership, audit_log: AuditLog
+) -> None:
+    from conversations.services import journal
+    from tests.conversations.routes_rounds import ask
+
+    round = ask(ana, ben, prompt="CANARY-P what if?")
+    entry = journal.write_entry(author=ana.user, text="CANARY-J")
+    for url, what in [
+        (reverse("conversations:round_detail", args=[ana.polycule.public_id, round.public_id]), "round"),
+        (reverse("conversations:journal_entry", args=[entry.public_id]), "journal"),
+    ]:
+        assert client_for(cy).get(url).status_code == 404
+        assert audit_log.of("access_denied")[-1]["what"] == what
+    missing = reverse("conversations:round_detail", args=[ana.polycule.public_id, uuid.uuid4()])
+    assert client_for(cy).get(missing).status_code == 404
+    assert len(audit_log.of("access_denied")) == 2, "nothing is logged for what does not exist"
+    assert "CANARY" not in audit_log.text
+
+
 def test_a_csrf_refusal_is_logged_by_view_name_never_by_path(
     ana: Membership, audit_log: AuditLog, mailoutbox: list[EmailMessage]
 ) -> None:

@@ -6,12 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 
-from accounts import audit
 from accounts.http import Request
+from relationships.access import log_denial
 from relationships.models import Membership
 
 from .. import selectors, services
@@ -25,7 +24,7 @@ def item_or_404(me: Membership, item_id: UUID) -> Item:
     """An adopted item this member may see, with their state; 404 for anything else."""
     item = selectors.visible_item(me, public_id=item_id)
     if item is None:
-        _log_denial(me, "item", Item.objects.filter(polycule_id=me.polycule_id, public_id=item_id))
+        log_denial(me.user, "item", Item.objects.filter(polycule_id=me.polycule_id, public_id=item_id), me.polycule_id)
         raise Http404
     return item
 
@@ -33,17 +32,10 @@ def item_or_404(me: Membership, item_id: UUID) -> Item:
 def proposal_or_404(me: Membership, proposal_id: UUID) -> Proposal:
     proposal = selectors.visible_proposal(me, public_id=proposal_id)
     if proposal is None:
-        _log_denial(me, "proposal", Proposal.objects.filter(item__polycule_id=me.polycule_id, public_id=proposal_id))
+        existing = Proposal.objects.filter(item__polycule_id=me.polycule_id, public_id=proposal_id)
+        log_denial(me.user, "proposal", existing, me.polycule_id)
         raise Http404
     return proposal
-
-
-def _log_denial(me: Membership, what: str, existing: QuerySet[Any]) -> None:
-    """Logs a 404 for something of this polycule that exists but that the member may not see
-    (outside its audience); the member gets the same 404 as for something that does not exist."""
-    found = existing.values_list("pk", flat=True).first()
-    if found is not None:
-        audit.record("access_denied", user=me.user, what=what, polycule_id=me.polycule_id, object_id=found)
 
 
 def posted(request: Request) -> QueryDict | None:
