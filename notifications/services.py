@@ -163,10 +163,17 @@ def _send_to(user_id: int, now: datetime) -> int:
 def _still_due(due: list[Notice], user_id: int, now: datetime) -> list[Notice]:
     """The notices that may go now by the person's current choices; the others are held later
     (their ``due_at`` moves) or, for a kind turned off, skipped."""
+    _retime(due, user_id, now)
+    return [notice for notice in due if notice.status == Notice.Status.WAITING and notice.due_at <= now]
+
+
+def _retime(notices: list[Notice], user_id: int, now: datetime) -> None:
+    """When each of a person's waiting notices may go, by their choices as they are now: a kind
+    turned off is skipped, the others keep or move their ``due_at`` (never earlier than the
+    rules allow)."""
     choices = selectors.choices_for([user_id])[user_id]
     last = selectors.last_at_once([user_id]).get(user_id)
-    going = []
-    for notice in due:
+    for notice in notices:
         delivery = choices.delivery(notice.kind)
         if delivery == Delivery.OFF:
             _skip(notice, OFF)
@@ -175,9 +182,6 @@ def _still_due(due: list[Notice], user_id: int, now: datetime) -> list[Notice]:
         notice.due_at = schedule.due(
             delivery, created_at=notice.created_at, now=now, clock=choices.clock, last_at_once=last
         )
-        if notice.due_at <= now:
-            going.append(notice)
-    return going
 
 
 def _skip(notice: Notice, why: str) -> None:
@@ -194,17 +198,7 @@ def reschedule(*, user: User, now: datetime | None = None) -> int:
     kind turned off is skipped). Returns how many notices it looked at."""
     now = _now(now)
     waiting = list(Notice.objects.select_for_update().filter(user=user, status=Notice.Status.WAITING))
-    choices = selectors.choices_for([user.pk])[user.pk]
-    last = selectors.last_at_once([user.pk]).get(user.pk)
-    for notice in waiting:
-        delivery = choices.delivery(notice.kind)
-        if delivery == Delivery.OFF:
-            _skip(notice, OFF)
-            continue
-        notice.delivery = delivery
-        notice.due_at = schedule.due(
-            delivery, created_at=notice.created_at, now=now, clock=choices.clock, last_at_once=last
-        )
+    _retime(waiting, user.pk, now)
     _save(waiting)
     return len(waiting)
 
