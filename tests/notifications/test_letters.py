@@ -149,7 +149,7 @@ def test_a_mail_carries_a_one_click_unsubscribe_for_its_person_and_each_kind(ana
     assert unsubscribe.read(header[1:-1].rsplit("/", 2)[-2]) == (ana.user, Kind.VERSION)
     # Each kind's link, read back (a token carries the second it was signed, so it is not
     # compared as a string).
-    for text in (message.body, html_of(message)):
+    for text in (str(message.body), html_of(message)):
         tokens = re.findall(r"/notifications/unsubscribe/([^/\s\"]+)/", text)
         assert {unsubscribe.read(token) for token in tokens} == {(ana.user, Kind.VERSION), (ana.user, Kind.PROPOSAL)}
     assert "/notifications/" in message.body
