@@ -1,5 +1,6 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -7,19 +8,35 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 _STARTED = "trellis_session_started"
+_RENEWED = "trellis_session_renewed"
+
+
+def session_started(request: HttpRequest | None, **kwargs: Any) -> None:
+    """On signing in (``user_logged_in``): the session starts now and is fresh, so that the
+    pages right after signing in do not write it again."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[_STARTED] = now
+        request.session[_RENEWED] = now
 
 
 class SessionLimitsMiddleware:
-    """Ends a signed-in session after SESSION_ABSOLUTE_SECONDS, however active it is."""
+    """Ends a signed-in session after SESSION_ABSOLUTE_SECONDS, however active it is, and
+    renews its idle limit (SESSION_COOKIE_AGE) at most every SESSION_RENEW_SECONDS: saving
+    the session on every request would make every page a database write."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.setdefault(_STARTED, int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = int(time.time())
+            started = request.session.setdefault(_STARTED, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+            elif now - request.session.get(_RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
+                # A changed session is saved with a fresh expiry, and its cookie sent again.
+                request.session[_RENEWED] = now
         return self.get_response(request)
 
 

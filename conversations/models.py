@@ -76,6 +76,10 @@ class Discussion(models.Model):
             models.UniqueConstraint(fields=["version"], name="discussion_once_per_version"),
             models.UniqueConstraint(fields=["proposal"], name="discussion_once_per_proposal"),
         ]
+        # The polycule's discussions, newest first (the talk page and its list).
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["polycule", "-created_at", "-id"], name="discussion_polycule_newest")
+        ]
 
     def __str__(self) -> str:
         return f"Discussion {self.public_id}"
@@ -114,6 +118,12 @@ class Comment(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "id"]
+        # A thread's page: its comments (not the replies) in order, from a cursor.
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["discussion", "created_at", "id"], condition=Q(parent__isnull=True), name="comment_thread_order"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.public_id}"
@@ -175,6 +185,9 @@ class Choice(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [*within("choice", text=TEXT_MAX, why=TEXT_MAX)]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["polycule", "-created_at", "-id"], name="choice_polycule_newest")
+        ]
 
     def __str__(self) -> str:
         return f"Choice {self.public_id}"
@@ -249,6 +262,9 @@ class Round(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [*within("round", prompt=PROMPT_MAX)]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["polycule", "-created_at", "-id"], name="round_polycule_newest")
+        ]
 
     def __str__(self) -> str:
         return f"Round {self.public_id}"
@@ -264,7 +280,7 @@ class Round(models.Model):
 class RoundParticipant(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="round_places")
-    # When this participant last opened the round after its reveal: theirs alone, shown to nobody.
+    # When this participant first opened the round after its reveal: theirs alone, shown to nobody.
     seen_reveal_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -320,6 +336,14 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-scheduled_for", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            # The list (past ones from a cursor, coming ones from now on) and the dashboard's upcoming.
+            models.Index(fields=["polycule", "-scheduled_for", "-id"], name="checkin_polycule_scheduled"),
+            # The last one held before a check-in, for its review.
+            models.Index(
+                fields=["polycule", "-held_at", "-id"], condition=Q(held_at__isnull=False), name="checkin_polycule_held"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -414,6 +438,9 @@ class JournalEntry(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [*within("journalentry", text=JOURNAL_MAX)]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["author", "-created_at", "-id"], name="journalentry_author_newest")
+        ]
 
     def __str__(self) -> str:
         return f"Journal entry {self.public_id}"
@@ -445,6 +472,11 @@ class Draft(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["author", "-created_at", "-id"], condition=Q(sent_at__isnull=True), name="draft_unsent_newest"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.data.get("title") or self.data.get("text", ""))[:60] or "A draft"

@@ -1,15 +1,20 @@
 """The conversations' part of a polycule's timeline: choices shared, what-if rounds opened and
 revealed, check-ins held, discussions started, each only for those who may see it. Never a
 journal entry, never an answer: a round's line says that it opened or was revealed, nothing
-of what anyone wrote. Same columns as values.timeline, merged by home.timeline."""
+of what anyone wrote. Same columns as values.timeline, merged by home.timeline; a choice's,
+a round's and a check-in's rows carry their public id and words, so that only discussions
+are read again for their lines."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.urls import reverse
 
-from relationships.models import Membership
+from accounts import paging
+from relationships.models import Membership, Polycule
 from values.models import Item
-from values.timeline import COLUMNS, Line, Part, Row, kind, none
+from values.timeline import COLUMNS, After, Line, Part, Row, kind, newest, no_public_ref, no_words, none
 
 from .models import CheckIn, Choice, Discussion, Round
 
@@ -21,12 +26,32 @@ DISCUSSION_STARTED = "discussion_started"
 KINDS = (CHOICE_SHARED, ROUND_OPENED, ROUND_REVEALED, CHECKIN_HELD, DISCUSSION_STARTED)
 GROUP = "talk"
 LABEL = "Choices, what-ifs, check-ins and discussions"
+# Where each kind's line leads, and what its ``words`` column is.
+_PAGES = {
+    CHOICE_SHARED: ("conversations:choice_detail", "text"),
+    ROUND_OPENED: ("conversations:round_detail", "prompt"),
+    ROUND_REVEALED: ("conversations:round_detail", "prompt"),
+    CHECKIN_HELD: ("conversations:checkin_detail", "title"),
+}
+_VERBS = {
+    CHOICE_SHARED: "shared a choice:",
+    ROUND_OPENED: "asked “what if”",
+    ROUND_REVEALED: "Everyone's answers revealed:",
+    CHECKIN_HELD: "held",
+    DISCUSSION_STARTED: "started a discussion about",
+}
 
 
 def parts(
-    membership: Membership, *, group: str = "", person: Membership | None = None, item: Item | None = None
+    membership: Membership,
+    *,
+    group: str = "",
+    person: Membership | None = None,
+    item: Item | None = None,
+    after: After | None = None,
+    size: int = paging.PAGE_SIZE,
 ) -> list[Part]:
-    """The conversations' rows this member may see, unordered."""
+    """The conversations' rows this member may see."""
     if group and group != GROUP:
         return []
     discussions = Discussion.objects.visible_to(membership).filter(item__isnull=False)
@@ -54,80 +79,44 @@ def parts(
             if actor is None:
                 continue  # nobody reveals a round: it reveals itself
             rows = rows.filter(**{actor: person.pk})
-        about_item = name == DISCUSSION_STARTED
-        found.append(
+        shown = name in _PAGES
+        part = (
             rows.order_by()
             .annotate(
                 at=F(moment),
                 kind=kind(name),
+                ref=F("id"),
                 actor_ref=F(actor) if actor else none(),
-                item_ref=F("item_id") if about_item else none(),
-                version_ref=F("version_id") if about_item else none(),
-                proposal_ref=F("proposal_id") if about_item else none(),
-                other_ref=F("id"),
+                public_ref=F("public_id") if shown else no_public_ref(),
+                words=F(_PAGES[name][1]) if shown else no_words(),
             )
             .values(*COLUMNS)
         )
+        found.append(newest(part, after=after, size=size))
     return found
 
 
-def lines(rows: list[Row]) -> list[Line | None]:
-    """The lines of the rows that are the conversations' (None for the others); fixed queries."""
-    ours = [r for r in rows if r["kind"] in KINDS]
-    refs = {name: {r["other_ref"] for r in ours if r["kind"] in names} for name, names in _MODELS.items()}
-    actors = Membership.objects.in_bulk({r["actor_ref"] for r in ours if r["actor_ref"]})
-    choices = Choice.objects.select_related("polycule").in_bulk(refs["choice"])
-    rounds = Round.objects.select_related("polycule").in_bulk(refs["round"])
-    checkins = CheckIn.objects.select_related("polycule").in_bulk(refs["checkin"])
-    discussions = Discussion.objects.select_related(
-        "polycule", "item__current_version", "version", "proposal", "round__polycule"
-    ).in_bulk(refs["discussion"])
+def lines(rows: list[Row], *, people: Mapping[int, Membership], polycule: Polycule) -> list[Line | None]:
+    """The lines of the rows that are the conversations' (None for the others): one query at
+    most, for the discussions."""
+    refs = {r["ref"] for r in rows if r["kind"] == DISCUSSION_STARTED}
+    discussions = (
+        Discussion.objects.select_related(
+            "polycule", "item__current_version", "version", "proposal", "round__polycule"
+        ).in_bulk(refs)
+        if refs
+        else {}
+    )
     found: list[Line | None] = []
     for r in rows:
-        actor = actors.get(r["actor_ref"])
-        at, ref = r["at"], r["other_ref"]
-        match r["kind"]:
-            case "choice_shared":
-                told = choices.get(ref)
-                found.append(
-                    Line(at, r["kind"], actor, "shared a choice:", url=_url(told), text=told.text if told else "")
-                )
-            case "round_opened":
-                asked = rounds.get(ref)
-                found.append(
-                    Line(at, r["kind"], actor, "asked “what if”", url=_url(asked), text=asked.prompt if asked else "")
-                )
-            case "round_revealed":
-                shown = rounds.get(ref)
-                found.append(
-                    Line(
-                        at,
-                        r["kind"],
-                        None,
-                        "Everyone's answers revealed:",
-                        url=_url(shown),
-                        text=shown.prompt if shown else "",
-                    )
-                )
-            case "checkin_held":
-                held = checkins.get(ref)
-                found.append(Line(at, r["kind"], actor, "held", url=_url(held), text=held.title if held else ""))
-            case "discussion_started":
-                talk = discussions.get(ref)
-                about = talk.item.title if talk and talk.item else ""
-                found.append(Line(at, r["kind"], actor, "started a discussion about", url=_url(talk), text=about))
-            case _:
-                found.append(None)
+        name = r["kind"]
+        actor = people.get(r["actor_ref"]) if r["actor_ref"] else None
+        if name in _PAGES:
+            url = reverse(_PAGES[name][0], args=[polycule.public_id, r["public_ref"]])
+            found.append(Line(r["at"], name, actor, _VERBS[name], url=url, text=r["words"] or ""))
+        elif name == DISCUSSION_STARTED and (talk := discussions.get(r["ref"])) is not None:
+            about = talk.item.title if talk.item else ""
+            found.append(Line(r["at"], name, actor, _VERBS[name], url=talk.get_absolute_url(), text=about))
+        else:
+            found.append(None)
     return found
-
-
-_MODELS = {
-    "choice": {CHOICE_SHARED},
-    "round": {ROUND_OPENED, ROUND_REVEALED},
-    "checkin": {CHECKIN_HELD},
-    "discussion": {DISCUSSION_STARTED},
-}
-
-
-def _url(thing: Choice | Round | CheckIn | Discussion | None) -> str:
-    return thing.get_absolute_url() if thing else ""

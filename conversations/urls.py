@@ -13,6 +13,9 @@ DRAFT = "journal/drafts/<uuid:draft_id>/"
 
 urlpatterns = [
     path(P + "talk/", talk.talk, name="talk"),
+    path(P + "choices/", talk.choice_list, name="choice_list"),
+    path(P + "what-if/", talk.round_list, name="round_list"),
+    path(P + "discussions/", talk.discussion_list, name="discussion_list"),
     # Discussions: about an item, one of its versions, or a proposal; shown and added to.
     path(ITEM + "talk/", discussions.discussion_item, name="discussion_item"),
     path(ITEM + "versions/<int:number>/talk/", discussions.discussion_version, name="discussion_version"),

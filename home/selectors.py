@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from accounts.models import User
+from accounts.paging import Page
 from conversations.models import Draft
 from conversations.selectors import journal
 from conversations.selectors import needs as talk
@@ -41,13 +42,23 @@ def dashboard(user: User, today: date) -> Dashboard:
     )
 
 
+def needs_count(user: User) -> int:
+    """How many things wait on the person, everywhere: the header's small count."""
+    memberships = Membership.objects.active().filter(user=user).select_related("polycule")
+    return sum(values.needs(m, shown=0).count + talk.count(m) for m in memberships)
+
+
 @dataclass(frozen=True)
 class Welcome:
-    """A newcomer's first look: what was set before them and waits for their answer."""
+    """A newcomer's first look: what was set before them and waits for their answer, a page
+    at a time, and how many there are in all."""
 
     membership: Membership
-    items: list[ItemRow]
+    items: Page[ItemRow]
+    count: int
 
 
-def welcome(membership: Membership) -> Welcome:
-    return Welcome(membership=membership, items=values.newcomer_items(membership))
+def welcome(membership: Membership, *, after: str = "") -> Welcome:
+    items = values.newcomer_items(membership, after=after)
+    count = len(items.rows) if items.first and not items.next else values.newcomer_count(membership)
+    return Welcome(membership=membership, items=items, count=count)

@@ -1,8 +1,13 @@
 import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from relationships.models import Membership
@@ -17,6 +22,41 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fresh_cache() -> None:
     # Rate-limit counters live in the cache; every test starts with none.
     cache.clear()
+
+
+# Query budgets count the statements production runs. A test runs inside a transaction, which
+# turns each atomic block into a savepoint that production's outermost block does not make, so
+# savepoints are not counted. These replace pytest-django's fixtures of the same names.
+SAVEPOINT = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.IGNORECASE)
+type QueryBudget = Callable[[int], AbstractContextManager[CaptureQueriesContext]]
+
+
+def statements(context: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in context.captured_queries if not SAVEPOINT.match(q["sql"])]
+
+
+def _budget(*, exact: bool) -> QueryBudget:
+    @contextmanager
+    def within(num: int) -> Iterator[CaptureQueriesContext]:
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        made = statements(context)
+        if (len(made) != num) if exact else (len(made) > num):
+            listed = "\n".join(f"{i}. {sql[:300]}" for i, sql in enumerate(made, 1))
+            wanted = "exactly" if exact else "at most"
+            pytest.fail(f"Expected {wanted} {num} queries, {len(made)} were made:\n{listed}")
+
+    return within
+
+
+@pytest.fixture
+def django_assert_num_queries(db: None) -> QueryBudget:
+    return _budget(exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(db: None) -> QueryBudget:
+    return _budget(exact=False)
 
 
 # The cast (tests/personas.py): all in Ana's polycule but Zed.

@@ -78,8 +78,9 @@ class Route:
     data: Callable[[World], dict[str, Any]] = lambda world: {}
     member: int = 200
     steward: int = 200
-    # Most queries a signed-in member's request may make, whatever the amount of data.
-    queries: int = 20
+    # Most queries a signed-in member's request may make, whatever the amount of data: at most
+    # 10 for a page (savepoints aside, tests/conftest.py); a write that redirects says its own.
+    queries: int = 10
     # For in-place actions: the budget of the htmx request, which answers with a fragment.
     fragment: int | None = None
     # Items shared with some: everyone else in the polycule gets 404 too.

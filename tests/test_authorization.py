@@ -78,10 +78,22 @@ ACCOUNT = {
     "conversations:entry_create": {},
     "notifications:preferences": {},
     "home:needs_count": {},
+    # The benchmark's floor; its query budget: tests/bench/test_floor.py.
+    "home:floor": {},
     "home:export": {},
     "home:export_download": {},
     # Query budget: tests/home/test_deletion_views.py.
     "home:account_delete": {},
+}
+
+
+# Query budgets of the account pages, for a member of a polycule (Ana, in the matrix's world):
+# at most 10, but for allauth's own pages that check every authenticator twice on their way to
+# asking for re-authentication.
+ACCOUNT_QUERIES = {
+    "account_request_reauthentication_code": 11,
+    "mfa_activate_totp": 11,
+    "mfa_add_webauthn": 11,
 }
 
 
@@ -223,3 +235,14 @@ def test_allauth_views_are_marked_public_where_they_should_be() -> None:
     for name in ("account_login", "account_signup", "account_reset_password"):
         view = resolver.resolve(reverse(name)).func
         assert getattr(view, "login_required", True) is False, name
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT))
+def test_account_pages_stay_within_their_query_budget(
+    name: str, world: World, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    client = _client(world, STEWARD)
+    url = reverse(name, kwargs=ACCOUNT[name])
+    with django_assert_max_num_queries(ACCOUNT_QUERIES.get(name, 10)):
+        response = client.get(url, headers={"HX-Request": "true"} if name == "home:needs_count" else {})
+    assert response.status_code in {200, 302, 404, 405}

@@ -8,6 +8,7 @@ stored by a browser (static files excepted: they are public and cacheable), and 
 addresses, travel in the session, never in a cookie of their own.
 """
 
+import gzip
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,9 +73,14 @@ def prod() -> dict[str, Any]:
 
 @pytest.fixture
 def as_in_production(prod: dict[str, Any]) -> Iterator[None]:
-    # Static files from the app folders, as collectstatic would gather them in production.
+    # Static files from the app folders, as collectstatic would gather them in production. The
+    # session renewed on every request, so that every signed-in answer carries its cookie to check.
     with override_settings(
-        **prod, ROOT_URLCONF="tests.test_response_headers", WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True
+        **prod,
+        ROOT_URLCONF="tests.test_response_headers",
+        WHITENOISE_USE_FINDERS=True,
+        WHITENOISE_AUTOREFRESH=True,
+        SESSION_RENEW_SECONDS=0,
     ):
         yield
 
@@ -254,3 +260,20 @@ def test_the_middleware_that_dresses_responses_comes_before_any_that_answers_on_
         "django.middleware.common.CommonMiddleware",
     ]
     assert max(order.index(m) for m in dressers) < min(order.index(m) for m in answerers)
+
+
+@pytest.mark.usefixtures("as_in_production")
+def test_pages_reach_a_browser_that_asks_gzipped_and_padded_against_breach(ana: Membership) -> None:
+    client = _signed_in(ana)
+    plain = client.get(reverse("home:dashboard"), secure=True)
+    assert "Content-Encoding" not in plain
+    sizes = set()
+    for _ in range(5):
+        packed = client.get(reverse("home:dashboard"), secure=True, headers={"Accept-Encoding": "gzip, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"]
+        assert gzip.decompress(packed.content).startswith(b"<!DOCTYPE html>")
+        assert len(packed.content) < len(plain.content)
+        sizes.add(len(packed.content))
+    # The same page, compressed five times: GZipMiddleware's random padding varies its length.
+    assert len(sizes) > 1

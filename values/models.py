@@ -125,10 +125,15 @@ class Item(models.Model):
     def audience(self) -> list[Membership]:
         """The active members who can see this item, its owner included: the Python form of
         ``Item.objects.visible_to``, which must agree with it (tests/values/test_audience.py)."""
+        return list(self.audience_members())
+
+    def audience_members(self) -> models.QuerySet[Membership]:
+        """``audience()`` as a query, for a page to join what each member gave a version."""
         members = Membership.objects.active().filter(polycule_id=self.polycule_id)
         if not self.everyone:
-            members = members.filter(audience_links__item=self) | members.filter(pk=self.owner_id or 0)
-        return list(members.distinct().order_by("joined_at", "id"))
+            chosen = ItemAudience.objects.filter(item=self, membership=OuterRef("pk"))
+            members = members.filter(Exists(chosen) | Q(pk=self.owner_id or 0))
+        return members.order_by("joined_at", "id")
 
 
 class ItemAudience(models.Model):
@@ -239,6 +244,11 @@ class Proposal(models.Model):
                 condition=Q(status="open", change="create"),
                 name="proposal_one_open_creation_per_item",
             ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            # "Has an open proposal", and the open proposals of a polycule's items: only the
+            # open ones, found from the item, never by reading every polycule's.
+            models.Index(fields=["item"], condition=Q(status="open"), name="proposal_open_by_item"),
         ]
 
     def __str__(self) -> str:

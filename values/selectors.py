@@ -3,11 +3,34 @@ the typed read models the pages show."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 
+from accounts import paging
+from accounts.paging import Page
 from relationships.models import Membership
 
 from . import rules
@@ -17,6 +40,7 @@ from .models import (
     Consent,
     Item,
     ItemAudience,
+    ItemQuerySet,
     Kind,
     Proposal,
     ProposalRevision,
@@ -28,34 +52,84 @@ from .models import (
 from .rules import Owed
 
 
+class PlusDays(Func):
+    """A moment plus a whole number of days, in SQL. Django's duration arithmetic cannot
+    multiply a duration on SQLite, so each database is given its own words."""
+
+    arity = 2
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        (moment, moment_params), (days, days_params) = (compiler.compile(e) for e in self.source_expressions)
+        params = [*moment_params, *days_params]
+        if connection.vendor == "sqlite":
+            # Django keeps SQLite's moments as "YYYY-MM-DD HH:MM:SS.ffffff" text in UTC.
+            return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {moment}, '+' || {days} || ' days')", params
+        return f"({moment} + make_interval(days => {days}))", params
+
+
+def visible(membership: Membership) -> ItemQuerySet:
+    """``Item.objects.visible_to``, through the member's polycule: each item comes with that
+    polycule already (Django's known related objects) instead of joining its table again."""
+    return membership.polycule.items.visible_to(membership)
+
+
 def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
-    """What this member still owes each item, and when it was last looked at."""
+    """What this member still owes each item (``owed``), when it was last looked at and when it
+    is due for a look together (``due_at``): computed by the database, so that a list can be
+    filtered and paged by them without loading every item."""
     current = OuterRef("current_version")
-    return items.select_related("current_version__author", "owner", "created_by", "polycule").annotate(
-        acknowledged_by_me=Exists(Acknowledgment.objects.filter(version=current, member=membership)),
-        consented_by_me=Exists(Consent.objects.filter(version=current, member=membership)),
-        # Standing aside on the proposal that made this version: answered, though not a consent.
-        answered_adoption=Exists(
-            Response.objects.filter(revision__proposal__adopted_version=current, member=membership)
-        ),
-        last_reaffirmed_at=Subquery(
-            Reaffirmation.objects.filter(item=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
-        ),
-        has_open_proposal=Exists(Proposal.objects.filter(item=OuterRef("pk"), status=Proposal.Status.OPEN)),
+    live = Q(current_version__isnull=False, retired_at__isnull=True)
+    # When the current version was set, read only for items reviewed at an interval (a subquery
+    # the CASE below skips for the others), so that counting never joins every version.
+    changed = Subquery(Version.objects.filter(pk=OuterRef("current_version_id")).order_by().values("created_at"))
+    reviewed = Greatest(changed, Coalesce("last_reaffirmed_at", changed))
+    return (
+        items.select_related("current_version__author", "owner", "created_by")
+        .annotate(
+            acknowledged_by_me=Exists(Acknowledgment.objects.filter(version=current, member=membership)),
+            consented_by_me=Exists(Consent.objects.filter(version=current, member=membership)),
+            # Standing aside on the proposal that made this version: answered, though not a consent.
+            answered_adoption=Exists(
+                Response.objects.filter(
+                    revision__proposal_id=OuterRef("current_version__proposal_id"), member=membership
+                )
+            ),
+            last_reaffirmed_at=Subquery(
+                Reaffirmation.objects.filter(item=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+            ),
+            has_open_proposal=Exists(Proposal.objects.filter(item=OuterRef("pk"), status=Proposal.Status.OPEN)),
+        )
+        .annotate(
+            # A live boundary's audience, its owner aside, acknowledges each version; everyone
+            # consents to each version of a live value or agreement, or stood aside on it.
+            owed=Case(
+                When(
+                    live & Q(kind=Kind.BOUNDARY, acknowledged_by_me=False) & ~Q(owner=membership),
+                    then=Value(Owed.ACKNOWLEDGE.value),
+                ),
+                When(
+                    live & ~Q(kind=Kind.BOUNDARY) & Q(consented_by_me=False, answered_adoption=False),
+                    then=Value(Owed.CONSENT.value),
+                ),
+                default=None,
+                output_field=CharField(),
+            ),
+            due_at=Case(
+                When(
+                    live & Q(review_every_days__isnull=False),
+                    then=PlusDays(reviewed, "review_every_days"),
+                ),
+                default=None,
+                output_field=DateTimeField(),
+            ),
+        )
     )
 
 
 def owes(item: Any, membership: Membership) -> Owed | None:
-    """What the member still owes an item annotated by ``with_state``, if anything."""
-    if not rules.is_live(item):
-        return None
-    if item.kind == Kind.BOUNDARY:
-        if rules.answers(item, membership) and not item.acknowledged_by_me:
-            return Owed.ACKNOWLEDGE
-        return None
-    if not item.consented_by_me and not item.answered_adoption:
-        return Owed.CONSENT
-    return None
+    """What the member still owes an item annotated by ``with_state`` for them, if anything."""
+    return Owed(item.owed) if item.owed else None
 
 
 def last_reviewed(item: Any) -> datetime:
@@ -64,6 +138,8 @@ def last_reviewed(item: Any) -> datetime:
 
 
 def review_due_at(item: Any) -> datetime | None:
+    """The Python form of ``with_state``'s ``due_at``, for items loaded another way (the
+    notifications' sources, the calendar feed); tests/values/test_rules.py shows they agree."""
     if not item.review_every_days or not rules.is_live(item):
         return None
     return last_reviewed(item) + timedelta(days=item.review_every_days)
@@ -92,41 +168,59 @@ class ItemFilters:
     retired: bool = False
 
 
-def item_list(membership: Membership, filters: ItemFilters) -> list[ItemRow]:
-    items = Item.objects.visible_to(membership).adopted()
+# The item list's order, ending in the primary key so that keyset paging never skips a row.
+ITEM_ORDER = ("kind", "current_version__title", "id")
+
+
+def item_list(
+    membership: Membership,
+    filters: ItemFilters,
+    *,
+    after: str = "",
+    now: datetime | None = None,
+    size: int = paging.PAGE_SIZE,
+) -> Page[ItemRow]:
+    """One page of the items this member may see, filtered by the database."""
+    items = with_state(visible(membership).adopted(), membership)
     items = items.filter(retired_at__isnull=not filters.retired)
     if filters.kind:
         items = items.filter(kind=filters.kind)
     if filters.category:
         items = items.filter(category=filters.category)
     if filters.person:
-        items = items.filter(Q(owner__public_id=filters.person) | Q(versions__author__public_id=filters.person))
-        items = items.distinct()
-    rows = [
-        ItemRow(item, owes(item, membership))
-        for item in with_state(items, membership).order_by("kind", "current_version__title")
-    ]
+        wrote = Version.objects.filter(item=OuterRef("pk"), author__public_id=filters.person)
+        items = items.filter(Q(owner__public_id=filters.person) | Exists(wrote))
     if filters.needs_me:
-        rows = [row for row in rows if row.owes]
+        items = items.filter(Q(owed__isnull=False))
     if filters.due:
-        rows = [row for row in rows if is_due(row.item)]
-    return rows
+        items = items.filter(Q(due_at__lte=now or timezone.now()))
+    found = paging.page(items, ITEM_ORDER, after=after, size=size)
+    return Page([ItemRow(item, owes(item, membership)) for item in found.rows], found.next, found.first)
+
+
+OPEN_PROPOSALS_SHOWN = 10
 
 
 def open_proposals(membership: Membership) -> QuerySet[Proposal]:
-    visible = Item.objects.visible_to(membership)
+    """Open proposals on live items this member may see, newest first."""
+    seen = Item.objects.visible_to(membership).filter(retired_at__isnull=True)
     mine = Response.objects.filter(revision=OuterRef("revision"), member=membership)
     return (
-        Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=visible, item__retired_at__isnull=True)
+        Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=seen)
         .select_related("item__current_version", "item__polycule", "revision", "proposer")
         .annotate(answered_by_me=Exists(mine), last_nudged_at=Max("nudges__created_at"))
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )
+
+
+# What waits on a member: a few of each kind to show, and how many there are in all.
+NEEDS_SHOWN = 5
 
 
 @dataclass
 class Needs:
-    """What one member of one polycule is asked for now."""
+    """What one member of one polycule is asked for now: the first few of each kind, and
+    how many there are of each (``counts``), all counted by the database."""
 
     membership: Membership
     to_acknowledge: list[Item] = field(default_factory=list)
@@ -134,50 +228,102 @@ class Needs:
     proposals: list[Proposal] = field(default_factory=list)
     due: list[Item] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
-        return (
-            len(self.to_acknowledge)
-            + len(self.to_consent)
-            + len(self.proposals)
-            + len(self.due)
-            + len(self.suggestions)
-        )
+        return sum(self.counts.values())
 
 
-def needs(membership: Membership, now: datetime | None = None) -> Needs:
-    found = Needs(membership=membership)
-    items = with_state(Item.objects.visible_to(membership).live(), membership)
+def waiting_items(membership: Membership, now: datetime) -> QuerySet[Item]:
+    """Live items that wait on the member: an answer owed, or due for a look together."""
+    items = with_state(visible(membership).live(), membership)
+    return items.filter(Q(owed__isnull=False) | Q(due_at__lte=now))
+
+
+def needs(membership: Membership, now: datetime | None = None, *, shown: int = NEEDS_SHOWN) -> Needs:
+    """What waits on the member, in a handful of queries whatever the polycule holds."""
     now = now or timezone.now()
-    for item in items:
-        match owes(item, membership):
-            case Owed.ACKNOWLEDGE:
-                found.to_acknowledge.append(item)
-            case Owed.CONSENT:
-                found.to_consent.append(item)
-        if is_due(item, now):
-            found.due.append(item)
-    found.proposals = [p for p in open_proposals(membership) if not p.answered_by_me]  # type: ignore[attr-defined]
-    found.suggestions = list(
+    found = Needs(membership=membership)
+    found.counts = {"to_acknowledge": 0, "to_consent": 0, "due": 0}
+    waiting = waiting_items(membership, now).annotate(
+        is_due=Case(When(Q(due_at__lte=now), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    if not shown:
+        found.counts = waiting.aggregate(
+            to_acknowledge=Count("pk", filter=Q(owed=Owed.ACKNOWLEDGE)),
+            to_consent=Count("pk", filter=Q(owed=Owed.CONSENT)),
+            due=Count("pk", filter=Q(is_due=True)),
+        )
+    else:
+        # One query: the newest few of each kind, each row with how many there are of its kind.
+        newest = [F("current_version__created_at").desc(), F("id").desc()]
+        rows = waiting.annotate(
+            owed_rank=Window(RowNumber(), partition_by=[F("owed")], order_by=newest),
+            owed_total=Window(Count("pk"), partition_by=[F("owed")]),
+            due_rank=Window(RowNumber(), partition_by=[F("is_due")], order_by=newest),
+            due_total=Window(Count("pk"), partition_by=[F("is_due")]),
+        ).filter(Q(owed_rank__lte=shown, owed__isnull=False) | Q(due_rank__lte=shown, is_due=True))
+        for item in rows.order_by(*newest):
+            state: Any = item
+            if state.owed and state.owed_rank <= shown:
+                kind = "to_acknowledge" if state.owed == Owed.ACKNOWLEDGE else "to_consent"
+                getattr(found, kind).append(item)
+                found.counts[kind] = state.owed_total
+            if state.is_due and state.due_rank <= shown:
+                found.due.append(item)
+                found.counts["due"] = state.due_total
+    found.proposals, found.counts["proposals"] = _first(
+        open_proposals(membership).filter(Q(answered_by_me=False)), shown
+    )
+    found.suggestions, found.counts["suggestions"] = _first(
         Suggestion.objects.filter(
-            item__owner=membership, item__retired_at__isnull=True, status=Suggestion.Status.OPEN
-        ).select_related("item__current_version", "item__polycule", "author")
+            item__polycule_id=membership.polycule_id,
+            item__owner=membership,
+            item__retired_at__isnull=True,
+            status=Suggestion.Status.OPEN,
+        )
+        .select_related("item__current_version", "item__polycule", "author")
+        .order_by("-created_at", "-id"),
+        shown,
     )
     return found
 
 
-def newcomer_items(membership: Membership) -> list[ItemRow]:
+def _first[M: Model](rows: QuerySet[M], shown: int) -> tuple[list[M], int]:
+    """The first ``shown`` rows and how many there are in all: counted only when there are more."""
+    if not shown:
+        return [], rows.count()
+    first = list(rows[: shown + 1])
+    if len(first) <= shown:
+        return first, len(first)
+    return first[:shown], rows.count()
+
+
+def _newcomer_waiting(membership: Membership) -> QuerySet[Item]:
     """Items set before this member joined or was added, still waiting for their answer."""
-    items = with_state(Item.objects.visible_to(membership).live(), membership).filter(
-        Q(current_version__created_at__lt=membership.joined_at)
-        | Q(created_at__lt=membership.joined_at)
-        | Exists(
-            ItemAudience.objects.filter(item=OuterRef("pk"), membership=membership, added_at__gt=OuterRef("created_at"))
-        )
+    added_later = ItemAudience.objects.filter(
+        item=OuterRef("pk"), membership=membership, added_at__gt=OuterRef("created_at")
     )
-    rows = (ItemRow(item, owes(item, membership)) for item in items.order_by("kind", "current_version__title"))
-    return [row for row in rows if row.owes]
+    return (
+        with_state(visible(membership).live(), membership)
+        .filter(
+            Q(current_version__created_at__lt=membership.joined_at)
+            | Q(created_at__lt=membership.joined_at)
+            | Exists(added_later)
+        )
+        .filter(Q(owed__isnull=False))
+    )
+
+
+def newcomer_items(membership: Membership, *, after: str = "") -> Page[ItemRow]:
+    """One page of what was set before this member came and waits for their answer."""
+    found = paging.page(_newcomer_waiting(membership), ITEM_ORDER, after=after)
+    return Page([ItemRow(item, owes(item, membership)) for item in found.rows], found.next, found.first)
+
+
+def newcomer_count(membership: Membership) -> int:
+    return _newcomer_waiting(membership).count()
 
 
 # Proposals: who has answered the current wording
@@ -217,11 +363,11 @@ class Stamp:
 
 
 def stamp(item: Item, audience: list[Membership]) -> Stamp:
-    first = item.versions.order_by("number").first()
+    """``item`` comes from ``visible_item``, which annotates when its first version was set."""
     latest: dict[int, Reaffirmation] = {}
     for r in item.reaffirmations.order_by("created_at").select_related("member"):
         latest[r.member_id] = r
-    set_at = first.created_at if first else item.created_at
+    set_at = getattr(item, "first_set_at", None) or item.created_at
     current = item.current_version
     return Stamp(
         set_at=set_at,
@@ -231,70 +377,83 @@ def stamp(item: Item, audience: list[Membership]) -> Stamp:
     )
 
 
-@dataclass(frozen=True)
-class ItemPage:
-    """An item as one member sees it, with what they may do."""
-
-    item: Item
-    version: Version
-    rules: rules.KindRules
-    owes: Owed | None
-    audience: list[Membership]
-    answers: list[tuple[Membership, Acknowledgment | None]]
-    consents: list[tuple[Membership, bool]]
-    stamp: Stamp
-    due_at: datetime | None
-    is_due: bool
-    proposals: QuerySet[Proposal]  # read only by the whole page, not its in-place fragments
-    suggestions: list[Suggestion]  # open ones, for the owner to answer
-    my_suggestions: list[Suggestion]
-    can_edit: bool
-    can_suggest: bool
-    can_propose: bool
-    can_retire: bool
-    can_reaffirm: bool
-
-
 def visible_item(me: Membership, **lookup: Any) -> Item | None:
     """An adopted item this member may see, with their state, or None."""
-    return with_state(Item.objects.visible_to(me).adopted(), me).filter(**lookup).first()
+    first = Version.objects.filter(item=OuterRef("pk"), number=1).order_by().values("created_at")
+    items = with_state(visible(me).adopted(), me).annotate(first_set_at=Subquery(first))
+    return items.filter(**lookup).first()
+
+
+class ItemPage:
+    """An item as one member sees it, with what they may do. What costs a query is read
+    when a template asks for it, so that an in-place fragment pays only for what it shows.
+    ``item`` comes from ``visible_item``: annotated with the member's state."""
+
+    def __init__(self, me: Membership, item: Item) -> None:
+        version = item.current_version
+        assert version is not None
+        self.me = me
+        self.item = item
+        self.version = version
+        self.rules = rules.rules_for(item)
+        self.owes = owes(item, me)
+        self.due_at = review_due_at(item)
+        self.is_due = is_due(item)
+        # Read only by the whole page, not its in-place fragments.
+        self.proposals = item.proposals.filter(status=Proposal.Status.OPEN).select_related(
+            "proposer", "revision", "item__polycule"
+        )
+        self.can_edit = rules.can_edit(item, me)
+        self.can_suggest = rules.can_suggest(item, me)
+        self.can_propose = rules.can_propose(item, me)
+        self.can_retire = rules.can_retire(item, me)
+        self.can_reaffirm = rules.can_reaffirm(item, me)
+
+    @cached_property
+    def audience(self) -> list[Membership]:
+        """The audience, each member with what they gave this version (``given``): their
+        acknowledgment of a boundary, their consent to a value or agreement, or None."""
+        given = "acknowledgments" if self.rules.acknowledged else "consents"
+        relation = FilteredRelation(given, condition=Q(**{f"{given}__version": self.version}))
+        return list(self.item.audience_members().annotate(given=relation).select_related("given"))  # type: ignore[misc]
+
+    @cached_property
+    def answers(self) -> list[tuple[Membership, Acknowledgment | None]]:
+        return [(m, _given(m)) for m in self.audience if rules.answers(self.item, m)]
+
+    @cached_property
+    def consents(self) -> list[tuple[Membership, bool]]:
+        return [(m, _given(m) is not None) for m in self.audience]
+
+    @cached_property
+    def stamp(self) -> Stamp:
+        return stamp(self.item, self.audience)
+
+    @cached_property
+    def _suggestions(self) -> list[Suggestion]:
+        # Open suggestions are the owner's to answer; each author follows their own, and reads the reply.
+        mine_or_open = Q(status=Suggestion.Status.OPEN) | Q(author=self.me)
+        return list(self.item.suggestions.filter(mine_or_open).select_related("author"))
+
+    @cached_property
+    def suggestions(self) -> list[Suggestion]:
+        """Open ones, for the owner to answer."""
+        if not rules.can_answer_suggestion(self.item, self.me):
+            return []
+        return [s for s in self._suggestions if s.status == Suggestion.Status.OPEN]
+
+    @cached_property
+    def my_suggestions(self) -> list[Suggestion]:
+        return [s for s in self._suggestions if s.author_id == self.me.pk]
+
+
+def _given(member: Membership) -> Any:
+    # Django leaves a joined row that is not there unset, rather than None.
+    return getattr(member, "given", None)
 
 
 def item_page(me: Membership, item: Item) -> ItemPage:
-    """``item`` comes from ``visible_item``: annotated with the member's state."""
-    version = item.current_version
-    assert version is not None
-    audience = item.audience()
-    acknowledgments = {a.member_id: a for a in version.acknowledgments.all()}
-    consents = {c.member_id for c in version.consents.all()}
-    # Open suggestions are the owner's to answer; each author follows their own, and reads the reply.
-    suggestions = list(
-        item.suggestions.filter(Q(status=Suggestion.Status.OPEN) | Q(author=me)).select_related("author")
-    )
-    return ItemPage(
-        item=item,
-        version=version,
-        rules=rules.rules_for(item),
-        owes=owes(item, me),
-        audience=audience,
-        answers=[(m, acknowledgments.get(m.pk)) for m in audience if rules.answers(item, m)],
-        consents=[(m, m.pk in consents) for m in audience],
-        stamp=stamp(item, audience),
-        due_at=review_due_at(item),
-        is_due=is_due(item),
-        proposals=item.proposals.filter(status=Proposal.Status.OPEN).select_related(
-            "proposer", "revision", "item__polycule"
-        ),
-        suggestions=[s for s in suggestions if s.status == Suggestion.Status.OPEN]
-        if rules.can_answer_suggestion(item, me)
-        else [],
-        my_suggestions=[s for s in suggestions if s.author_id == me.pk],
-        can_edit=rules.can_edit(item, me),
-        can_suggest=rules.can_suggest(item, me),
-        can_propose=rules.can_propose(item, me),
-        can_retire=rules.can_retire(item, me),
-        can_reaffirm=rules.can_reaffirm(item, me),
-    )
+    return ItemPage(me, item)
 
 
 def visible_proposal(me: Membership, **lookup: Any) -> Proposal | None:
@@ -332,7 +491,8 @@ def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
     assert revision is not None
     base = proposal.base_version
     waiting = [m for m in audience if m.pk not in answered]
-    nudged_at = last_nudged_at(proposal)
+    # Only the proposer reminds, and only while someone has not answered: nobody else asks.
+    nudged_at = last_nudged_at(proposal) if proposal.proposer_id == me.pk and proposal.is_open and waiting else None
     return ProposalPage(
         proposal=proposal,
         item=proposal.item,

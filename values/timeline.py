@@ -3,24 +3,37 @@
 Item events are stored (values.Event); joining and leaving are read from the memberships
 themselves. Each part is a query of the same columns (``COLUMNS``), so that the page that
 gathers the timeline (home.timeline) merges them, and the parts of the apps above, with
-UNION ALL and pages in SQL; ``lines`` turns the rows of a page back into lines."""
+UNION ALL; ``lines`` turns the rows of a page back into lines.
 
+A page is found by keyset (accounts.paging), in ``ORDER``: newest first, then by kind and the
+row's own id, which together are unique across every part. ``newest`` shapes each part for
+that: only its rows after the cursor and, where the database allows ORDER BY and LIMIT inside
+a UNION (PostgreSQL), only its first page of them, so that each part is read from its own
+index, newest first, and the union sorts a few rows per part, never the history."""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, F, QuerySet, Value
+from django.db import connections
+from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, TextField, UUIDField, Value
 from django.db.models.functions import Cast
 
+from accounts import paging
 from relationships.models import Membership
 
 from .models import Event, Item, Proposal, Version
 
-# Every part's columns, in this order. ``other_ref`` is for the lines of the apps above
-# (a conversation's id); values leave it empty.
-COLUMNS = ("at", "kind", "actor_ref", "item_ref", "version_ref", "proposal_ref", "other_ref")
+# Every part's columns, in this order. ``ref`` is the row's own id (the event's, the
+# membership's...); ``public_ref`` and ``words`` carry what the apps above show of their
+# lines (a choice's public id and its words), so those need no query of their own.
+COLUMNS = ("at", "kind", "ref", "actor_ref", "public_ref", "words")
+ORDER = ("-at", "-kind", "-ref")
 type Row = dict[str, Any]
 type Part = QuerySet[Any, Row]
+# The cursor: the (at, kind, ref) of the last row shown.
+type After = tuple[datetime, str, int]
 
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
@@ -71,14 +84,39 @@ def none() -> Cast:
     return Cast(Value(None), output_field=BigIntegerField())
 
 
+def no_public_ref() -> Cast:
+    return Cast(Value(None), output_field=UUIDField())
+
+
+def no_words() -> Cast:
+    return Cast(Value(None), output_field=TextField())
+
+
 def kind(name: str) -> Value:
     return Value(name, output_field=CharField())
 
 
+def newest(rows: Part, *, after: After | None, size: int) -> Part:
+    """A part's rows after the cursor, newest first, and where the database allows it only
+    the ``size + 1`` first: a page needs no more of any part."""
+    if after is not None:
+        # ``at <= …`` is implied by the keyset condition; said alone, it bounds the index scan.
+        rows = rows.filter(Q(at__lte=after[0]) & paging.after_q(ORDER, list(after)))
+    if connections[rows.db].features.supports_slicing_ordering_in_compound:
+        rows = rows.order_by(*ORDER)[: size + 1]
+    return rows
+
+
 def parts(
-    membership: Membership, *, group: str = "", person: Membership | None = None, item: Item | None = None
+    membership: Membership,
+    *,
+    group: str = "",
+    person: Membership | None = None,
+    item: Item | None = None,
+    after: After | None = None,
+    size: int = paging.PAGE_SIZE,
 ) -> list[Part]:
-    """The values' rows this member may see, unordered; none for a group that is not theirs."""
+    """The values' rows this member may see; none for a group that is not theirs."""
     if group and group not in KIND_GROUPS:
         return []
     events = Event.objects.filter(polycule_id=membership.polycule_id, item__in=Item.objects.visible_to(membership))
@@ -95,35 +133,32 @@ def parts(
             events.order_by()
             .annotate(
                 at=F("created_at"),
+                ref=F("id"),
                 actor_ref=F("actor_id"),
-                item_ref=F("item_id"),
-                version_ref=F("version_id"),
-                proposal_ref=F("proposal_id"),
-                other_ref=none(),
+                public_ref=no_public_ref(),
+                words=no_words(),
             )
             .values(*COLUMNS)
         )
-    if item or group not in {"", "members"}:
-        return found
-    members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
-    if person:
-        members = members.filter(pk=person.pk)
-    for name, moment, subset in (
-        (MEMBER_JOINED, "joined_at", members),
-        (MEMBER_LEFT, "left_at", members.filter(left_at__isnull=False)),
-    ):
-        found.append(
-            subset.annotate(
-                at=F(moment),
-                kind=kind(name),
-                actor_ref=F("id"),
-                item_ref=none(),
-                version_ref=none(),
-                proposal_ref=none(),
-                other_ref=none(),
-            ).values(*COLUMNS)
-        )
-    return found
+    if not item and group in {"", "members"}:
+        members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
+        if person:
+            members = members.filter(pk=person.pk)
+        for name, moment, subset in (
+            (MEMBER_JOINED, "joined_at", members),
+            (MEMBER_LEFT, "left_at", members.filter(left_at__isnull=False)),
+        ):
+            found.append(
+                subset.annotate(
+                    at=F(moment),
+                    kind=kind(name),
+                    ref=F("id"),
+                    actor_ref=F("id"),
+                    public_ref=no_public_ref(),
+                    words=no_words(),
+                ).values(*COLUMNS)
+            )
+    return [newest(part, after=after, size=size) for part in found]
 
 
 def _verb(kind: str) -> str:
@@ -134,29 +169,33 @@ def _verb(kind: str) -> str:
     return str(Event.Kind(kind).label)
 
 
-def lines(rows: list[Row]) -> list[Line | None]:
-    """The lines of the rows that are the values' (None for the others), in a fixed number of queries."""
-    ours = [r for r in rows if r["kind"] in Event.Kind.values or r["kind"] in {MEMBER_JOINED, MEMBER_LEFT}]
-    mine = {id(r) for r in ours}
-    actors = Membership.objects.in_bulk({r["actor_ref"] for r in ours if r["actor_ref"]})
-    items = Item.objects.select_related("current_version", "polycule").in_bulk(
-        {r["item_ref"] for r in ours if r["item_ref"]}
+def lines(rows: list[Row], *, people: Mapping[int, Membership]) -> list[Line | None]:
+    """The lines of the rows that are the values' (None for the others): one query at most,
+    for the events; ``people`` are the polycule's memberships, by id."""
+    refs = {r["ref"] for r in rows if r["kind"] in Event.Kind.values}
+    events = (
+        Event.objects.select_related(
+            "item__current_version", "item__polycule", "version", "proposal__revision", "proposal__item__polycule"
+        ).in_bulk(refs)
+        if refs
+        else {}
     )
-    versions = Version.objects.in_bulk({r["version_ref"] for r in ours if r["version_ref"]})
-    proposals = Proposal.objects.select_related("revision", "item__polycule").in_bulk(
-        {r["proposal_ref"] for r in ours if r["proposal_ref"]}
-    )
-    return [
-        Line(
-            at=r["at"],
-            kind=r["kind"],
-            actor=actors.get(r["actor_ref"]),
-            verb=_verb(r["kind"]),
-            item=items.get(r["item_ref"]),
-            version=versions.get(r["version_ref"]),
-            proposal=proposals.get(r["proposal_ref"]),
-        )
-        if id(r) in mine
-        else None
-        for r in rows
-    ]
+    found: list[Line | None] = []
+    for r in rows:
+        if r["kind"] in {MEMBER_JOINED, MEMBER_LEFT}:
+            found.append(Line(at=r["at"], kind=r["kind"], actor=people.get(r["actor_ref"]), verb=_verb(r["kind"])))
+        elif (event := events.get(r["ref"])) is not None and r["kind"] in Event.Kind.values:
+            found.append(
+                Line(
+                    at=r["at"],
+                    kind=r["kind"],
+                    actor=people.get(r["actor_ref"]),
+                    verb=_verb(r["kind"]),
+                    item=event.item,
+                    version=event.version,
+                    proposal=event.proposal,
+                )
+            )
+        else:
+            found.append(None)
+    return found

@@ -49,7 +49,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer above this line, precompressed (Brotli or gzip) by whitenoise.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and fragments gzipped when the browser asks; with random padding against BREACH
+    # (docs/DECISIONS.md, "Fast at any size").
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "accounts.audit.DenialMiddleware",
@@ -94,6 +98,12 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiling pays off for long analytical queries, never for a page's: it switched on
+        # for the dashboard's and cost a quarter of its time. A page reads a few rows by index
+        # from data in memory or on SSD, where PostgreSQL's default random_page_cost (4, made
+        # for spinning disks) steers it to read whole tables instead (docs/DECISIONS.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 else:
     DATABASES = {
         "default": {
@@ -126,10 +136,12 @@ LOGIN_REDIRECT_URL = "home:dashboard"
 # Where a newcomer lands after accepting an invitation (given its polycule_id).
 WELCOME_URL_NAME = "home:onboarding"
 
-# Sessions: idle limit through SESSION_COOKIE_AGE renewed on every request,
-# absolute limit through accounts.middleware.SessionLimitsMiddleware.
+# Sessions: idle limit through SESSION_COOKIE_AGE, renewed at most every SESSION_RENEW_SECONDS
+# (not on every request: that made every page an UPDATE and a COMMIT), and an absolute limit;
+# both in accounts.middleware.SessionLimitsMiddleware.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60 * 24 * 7)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 5 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 24 * 30)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,18 +1,35 @@
 """Reading check-ins as one member sees them, always through ``CheckIn.objects.visible_to``, and
 the read models their pages show. Every function costs a fixed number of queries."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models import When as Then
 from django.utils import dateformat, timezone
 
+from accounts import paging
 from relationships.models import Membership
 from values import selectors as values
 from values.models import Item, Proposal
+from values.rules import Owed
 
 from .. import rules
 from ..models import Action, CheckIn, CheckInAudience, Choice, Reconnect, Topic, TopicNote
@@ -29,28 +46,33 @@ CHOICES_SHOWN = 20
 # For home's dashboard
 
 
-def upcoming(membership: Membership, now: datetime | None = None) -> list[CheckIn]:
-    """Check-ins not held yet that the member can see, from 12 hours ago to 14 days ahead,
-    soonest first. One query."""
+def upcoming_query(membership: Membership, now: datetime | None = None) -> QuerySet[CheckIn]:
+    """Check-ins not held yet that the member can see, from 12 hours ago to 14 days ahead
+    (unordered; ``needs`` reads it with the dashboard's other lists in one query)."""
     now = now or timezone.now()
-    return list(
-        CheckIn.objects.visible_to(membership)
-        .filter(held_at__isnull=True, scheduled_for__gte=now - SOON_BEFORE, scheduled_for__lte=now + SOON_AFTER)
-        .select_related("polycule", "created_by")
-        .order_by("scheduled_for", "id")
+    return CheckIn.objects.visible_to(membership).filter(
+        held_at__isnull=True, scheduled_for__gte=now - SOON_BEFORE, scheduled_for__lte=now + SOON_AFTER
+    )
+
+
+def upcoming(membership: Membership, now: datetime | None = None) -> list[CheckIn]:
+    """Soonest first. One query."""
+    rows = upcoming_query(membership, now).select_related("polycule", "created_by")
+    return list(rows.order_by("scheduled_for", "id"))
+
+
+def my_actions_query(membership: Membership) -> QuerySet[Action]:
+    """Open actions the member owns in check-ins they can see (unordered)."""
+    return Action.objects.filter(
+        owner=membership, done_at__isnull=True, checkin__in=CheckIn.objects.visible_to(membership)
     )
 
 
 def my_actions(membership: Membership) -> list[Action]:
-    """Open actions the member owns, with their check-in, those with a due date first (soonest
-    first), then the others, oldest first. One query."""
-    return list(
-        Action.objects.filter(
-            owner=membership, done_at__isnull=True, checkin__in=CheckIn.objects.visible_to(membership)
-        )
-        .select_related("checkin__polycule", "owner")
-        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")
-    )
+    """With their check-in, those with a due date first (soonest first), then the others, oldest
+    first. One query."""
+    rows = my_actions_query(membership).select_related("checkin__polycule", "owner")
+    return list(rows.order_by(F("due_on").asc(nulls_last=True), "created_at", "id"))
 
 
 # Time, as it reads where the check-in was planned
@@ -87,13 +109,45 @@ def default_time_zone(me: Membership) -> str:
 # Finding what a member may see
 
 
-def visible_checkin(me: Membership, public_id: UUID) -> CheckIn | None:
-    return (
-        CheckIn.objects.visible_to(me)
-        .select_related("polycule", "created_by", "held_by")
-        .filter(public_id=public_id)
-        .first()
+def visible_checkin(me: Membership, public_id: UUID, *, with_since: bool = False) -> CheckIn | None:
+    """``with_since``: for the whole page, the last check-in held before it comes with it (as
+    ``review`` reads it otherwise), saving a query."""
+    checkins: QuerySet[CheckIn] = CheckIn.objects.visible_to(me).select_related("polycule", "created_by", "held_by")
+    if with_since:
+        checkins = _with_since(me, checkins)
+    return checkins.filter(public_id=public_id).first()
+
+
+def _held_before(me: Membership, checkin: Any, held_at: datetime | OuterRef | None) -> QuerySet[CheckIn]:
+    """The check-ins the member can see held before ``checkin`` (a pk, or a reference to the
+    outer row's), all of them if ``held_at`` is None (the check-in is not held)."""
+    held_before = CheckIn.objects.visible_to(me).filter(held_at__isnull=False).exclude(pk=checkin)
+    if held_at is not None:
+        held_before = held_before.filter(held_at__lt=held_at)
+    return held_before.order_by("-held_at", "-id")
+
+
+def _with_since(me: Membership, checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    here = OuterRef("pk")
+    ever = _held_before(me, here, None).values("pk")[:1]
+    before = _held_before(me, here, OuterRef("held_at")).values("pk")[:1]
+    since = Case(Then(held_at__isnull=True, then=Subquery(ever)), default=Subquery(before))
+    that = CheckIn.objects.filter(pk=OuterRef("since_pk"))
+    return checkins.annotate(
+        since_pk=since,
+        since_title=Subquery(that.values("title")),
+        since_held_at=Subquery(that.values("held_at")),
     )
+
+
+def _since(me: Membership, checkin: CheckIn) -> CheckIn | None:
+    row: Any = checkin
+    if hasattr(row, "since_pk"):
+        if row.since_pk is None:
+            return None
+        values = [row.since_pk, row.since_title, row.since_held_at]
+        return CheckIn.from_db(checkin._state.db, ["id", "title", "held_at"], values)
+    return _held_before(me, checkin.pk, checkin.held_at).first()
 
 
 def visible_topic(me: Membership, public_id: UUID) -> Topic | None:
@@ -124,10 +178,9 @@ class CheckInRow:
 
 @dataclass(frozen=True)
 class CheckInList:
-    coming: list[CheckInRow]  # not held, from 12 hours ago on, soonest first
+    coming: list[CheckInRow]  # not held, from 12 hours ago on, soonest first (the first COMING_SHOWN)
     past: list[CheckInRow]  # held, or whose time has gone by: one page, latest first
-    page: int
-    has_next: bool
+    page: paging.Page[CheckIn]  # the past ones' page, for its "More" link
 
 
 def _listed(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
@@ -135,7 +188,7 @@ def _listed(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
     return checkins.select_related("polycule", "created_by", "held_by").prefetch_related(links)
 
 
-def _rows(checkins: QuerySet[CheckIn]) -> list[CheckInRow]:
+def _rows(checkins: Iterable[CheckIn]) -> list[CheckInRow]:
     rows = []
     for checkin in checkins:
         people = None
@@ -146,18 +199,17 @@ def _rows(checkins: QuerySet[CheckIn]) -> list[CheckInRow]:
     return rows
 
 
-def checkin_list(me: Membership, *, page: int = 1, now: datetime | None = None) -> CheckInList:
+PAST_ORDER = ("-scheduled_for", "-id")
+
+
+def checkin_list(me: Membership, *, after: str = "", now: datetime | None = None) -> CheckInList:
+    """The coming check-ins (on the first page only) and a page of the past ones, after the
+    cursor ``after``: three queries (with the audiences of those shared with some)."""
     visible = _listed(CheckIn.objects.visible_to(me))
     coming = Q(held_at__isnull=True, scheduled_for__gte=(now or timezone.now()) - SOON_BEFORE)
-    page = max(page, 1)
-    start = (page - 1) * PAST_PAGE
-    past = _rows(visible.exclude(coming).order_by("-scheduled_for", "-id")[start : start + PAST_PAGE + 1])
-    return CheckInList(
-        coming=_rows(visible.filter(coming).order_by("scheduled_for", "id")[:COMING_SHOWN]),
-        past=past[:PAST_PAGE],
-        page=page,
-        has_next=len(past) > PAST_PAGE,
-    )
+    past = paging.page(visible.exclude(coming), PAST_ORDER, after=after, size=PAST_PAGE)
+    upcoming = visible.filter(coming).order_by("scheduled_for", "id")[:COMING_SHOWN] if past.first else []
+    return CheckInList(coming=_rows(upcoming), past=_rows(past.rows), page=past)
 
 
 # One check-in, in its five parts
@@ -179,8 +231,10 @@ class Head:
         return rules.is_held(self.checkin)
 
 
-def head(me: Membership, checkin: CheckIn) -> Head:
-    audience = checkin.audience()
+def head(me: Membership, checkin: CheckIn, audience: list[Membership] | None = None) -> Head:
+    """``audience``: ``checkin.audience()``, when the caller read it already."""
+    if audience is None:
+        audience = checkin.audience()
     return Head(
         checkin=checkin,
         when=when(checkin),
@@ -240,11 +294,24 @@ def carried_actions(me: Membership, checkin: CheckIn) -> QuerySet[Action]:
     )
 
 
-def review(me: Membership, checkin: CheckIn, now: datetime | None = None) -> Review:
-    held_before = CheckIn.objects.visible_to(me).filter(held_at__isnull=False).exclude(pk=checkin.pk)
-    if checkin.held_at is not None:
-        held_before = held_before.filter(held_at__lt=checkin.held_at)
-    since = held_before.order_by("-held_at", "-id").first()
+REVIEW_SHOWN = 20  # of each kind of item gathered for a live check-in's review
+
+
+def _waiting(me: Membership, now: datetime) -> tuple[list[Item], list[Item]]:
+    """Live items due for a look together, and boundaries whose current version waits for the
+    member's acknowledgment: one query, newest first, at most REVIEW_SHOWN of each."""
+    waiting = values.waiting_items(me, now).filter(Q(owed=Owed.ACKNOWLEDGE) | Q(due_at__lte=now))
+    found: list[Any] = list(waiting.order_by("-current_version__created_at", "-id")[: 2 * REVIEW_SHOWN])
+    due = [item for item in found if item.due_at is not None and item.due_at <= now][:REVIEW_SHOWN]
+    owed = [item for item in found if item.owed == Owed.ACKNOWLEDGE][:REVIEW_SHOWN]
+    return due, owed
+
+
+def review(
+    me: Membership, checkin: CheckIn, now: datetime | None = None, carried: list[ActionRow] | None = None
+) -> Review:
+    """``carried``: the actions carried into the check-in, when the caller read them already."""
+    since = _since(me, checkin)
     choices = Choice.objects.visible_to(me).select_related("author", "polycule")
     if since is not None:
         assert since.held_at is not None
@@ -252,14 +319,15 @@ def review(me: Membership, checkin: CheckIn, now: datetime | None = None) -> Rev
     if checkin.held_at is not None:
         choices = choices.filter(created_at__lte=checkin.held_at)
     shown = list(choices.order_by("-created_at", "-id")[: CHOICES_SHOWN + 1])
-    carried = [action_row(me, a, shown_on=checkin.public_id) for a in carried_actions(me, checkin)]
+    if carried is None:
+        carried = [action_row(me, a, shown_on=checkin.public_id) for a in carried_actions(me, checkin)]
     live = checkin.held_at is None
-    needs = values.needs(me, now) if live else None
+    due, to_acknowledge = _waiting(me, now or timezone.now()) if live else ([], [])
     return Review(
         live=live,
-        due=needs.due if needs else [],
-        to_acknowledge=needs.to_acknowledge if needs else [],
-        proposals=list(values.open_proposals(me)) if live else [],
+        due=due,
+        to_acknowledge=to_acknowledge,
+        proposals=list(values.open_proposals(me)[:REVIEW_SHOWN]) if live else [],
         choices=shown[:CHOICES_SHOWN],
         more_choices=len(shown) > CHOICES_SHOWN,
         since=since,
@@ -273,10 +341,37 @@ class TopicRow:
     notes: list[TopicNote]
 
 
+def _columns(model: type[models.Model], path: str) -> dict[str, F]:
+    """Every column of ``model`` reached along ``path``, as annotations named ``<path>_<column>``."""
+    return {f"{path}_{f.attname}": F(f"{path}__{f.attname}") for f in model._meta.concrete_fields}
+
+
+def _instance(model: type[Any], row: Any, path: str) -> Any:
+    """The ``model`` instance read by ``_columns(model, path)`` on ``row``, or None (no row joined)."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    values = [getattr(row, f"{path}_{name}") for name in names]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(row._state.db, names, values)
+
+
 def topics(checkin: CheckIn) -> list[TopicRow]:
-    notes = Prefetch("notes", queryset=TopicNote.objects.select_related("author"))
-    found = checkin.topics.select_related("added_by").prefetch_related(notes)
-    return [TopicRow(topic, list(topic.notes.all())) for topic in found]
+    """The agenda, each topic with its notes (oldest first, with their authors), in one query:
+    one row per note, or per topic without notes."""
+    found = (
+        checkin.topics.select_related("added_by")
+        .annotate(**_columns(TopicNote, "notes"), **_columns(Membership, "notes__author"))
+        .order_by("created_at", "id", "notes__created_at", "notes__id")
+    )
+    rows: dict[int, TopicRow] = {}
+    for topic in found:
+        row = rows.setdefault(topic.pk, TopicRow(topic, []))
+        note = _instance(TopicNote, topic, "notes")
+        if note is not None:
+            note.author = _instance(Membership, topic, "notes__author")
+            note.topic = row.topic
+            row.notes.append(note)
+    return list(rows.values())
 
 
 def topic_row(topic: Topic) -> TopicRow:
@@ -286,6 +381,19 @@ def topic_row(topic: Topic) -> TopicRow:
 def actions(me: Membership, checkin: CheckIn) -> list[ActionRow]:
     agreed = checkin.actions.select_related("checkin__polycule", "owner").order_by("created_at", "id")
     return [action_row(me, a, shown_on=checkin.public_id) for a in agreed]
+
+
+def actions_with_carried(me: Membership, checkin: CheckIn) -> tuple[list[ActionRow], list[ActionRow]]:
+    """The check-in's own actions and those carried into it, in one query."""
+    rows = Action.objects.filter(Q(checkin=checkin) | Q(pk__in=carried_actions(me, checkin).values("pk")))
+    found = rows.select_related("checkin__polycule", "owner")
+    everything = list(found.order_by(F("due_on").asc(nulls_last=True), "created_at", "id"))
+    own = sorted((a for a in everything if a.checkin_id == checkin.pk), key=lambda a: (a.created_at, a.pk))
+    earlier = [a for a in everything if a.checkin_id != checkin.pk]
+    return (
+        [action_row(me, a, shown_on=checkin.public_id) for a in own],
+        [action_row(me, a, shown_on=checkin.public_id) for a in earlier],
+    )
 
 
 @dataclass(frozen=True)
@@ -304,6 +412,43 @@ def reconnects(me: Membership, checkin: CheckIn, audience: list[Membership]) -> 
     lines = {r.member_id: r for r in checkin.reconnects.select_related("member")}
     rows = [ReconnectRow(m, lines.pop(m.pk, None)) for m in audience]
     # Someone who spoke and has left since: their words stay, under their name.
+    rows += [ReconnectRow(r.member, r) for r in lines.values()]
+    return Reconnects(rows=rows, mine=next((row.line for row in rows if row.member.pk == me.pk), None))
+
+
+def people(checkin: CheckIn) -> tuple[list[Membership], dict[int, Reconnect]]:
+    """``checkin.audience()`` and the reconnect lines by member, in one query: the polycule's
+    members in the audience or who said a line, each with their line (at most one)."""
+    chosen = CheckInAudience.objects.filter(checkin=checkin, membership=OuterRef("pk"))
+    listed = Q() if checkin.everyone else Q(Exists(chosen)) | Q(pk=checkin.created_by_id)
+    in_audience = Q(listed, left_at__isnull=True)
+    spoke = Reconnect.objects.filter(checkin=checkin, member=OuterRef("pk"))
+    found = (
+        Membership.objects.filter(polycule_id=checkin.polycule_id)
+        .filter(in_audience | Q(Exists(spoke)))
+        .annotate(
+            in_audience=ExpressionWrapper(in_audience, output_field=BooleanField()),
+            line=FilteredRelation("reconnects", condition=Q(reconnects__checkin=checkin)),
+            **_columns(Reconnect, "line"),
+        )
+        .order_by("joined_at", "id")
+    )
+    audience: list[Membership] = []
+    lines: list[Reconnect] = []
+    for member in found:
+        if member.in_audience:  # type: ignore[attr-defined]
+            audience.append(member)
+        line = _instance(Reconnect, member, "line")
+        if line is not None:
+            line.member = member
+            lines.append(line)
+    lines.sort(key=lambda line: (line.created_at, line.pk))
+    return audience, {line.member_id: line for line in lines}
+
+
+def _reconnects(me: Membership, audience: list[Membership], lines: dict[int, Reconnect]) -> Reconnects:
+    lines = dict(lines)
+    rows = [ReconnectRow(m, lines.pop(m.pk, None)) for m in audience]
     rows += [ReconnectRow(r.member, r) for r in lines.values()]
     return Reconnects(rows=rows, mine=next((row.line for row in rows if row.member.pk == me.pk), None))
 
@@ -329,11 +474,22 @@ class CheckInPage:
 def checkin_page(
     me: Membership, checkin: CheckIn, *, parts: Collection[str] = EVERY_PART, now: datetime | None = None
 ) -> CheckInPage:
-    top = head(me, checkin)
+    lines: dict[int, Reconnect] = {}
+    if RECONNECT in parts:
+        audience, lines = people(checkin)
+        top = head(me, checkin, audience)
+    else:
+        top = head(me, checkin)
+    own: list[ActionRow] = []
+    carried: list[ActionRow] | None = None
+    if ACTIONS in parts and REVIEW in parts:
+        own, carried = actions_with_carried(me, checkin)
+    elif ACTIONS in parts:
+        own = actions(me, checkin)
     return CheckInPage(
         head=top,
-        review=review(me, checkin, now) if REVIEW in parts else None,
+        review=review(me, checkin, now, carried) if REVIEW in parts else None,
         topics=topics(checkin) if TOPICS in parts else [],
-        actions=actions(me, checkin) if ACTIONS in parts else [],
-        reconnects=reconnects(me, checkin, top.audience) if RECONNECT in parts else None,
+        actions=own,
+        reconnects=_reconnects(me, top.audience, lines) if RECONNECT in parts else None,
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from relationships.models import Membership
@@ -21,21 +21,24 @@ def visible_choice(me: Membership, **lookup: Any) -> Choice | None:
     return Choice.objects.visible_to(me).select_related("author", "polycule").filter(**lookup).first()
 
 
-def unanswered(membership: Membership) -> list[Choice]:
+def unanswered_query(membership: Membership) -> QuerySet[Choice]:
     """Choices told to the member in the last two weeks, not theirs, that they have not said
-    how they land: for the dashboard. One query, whatever the amount of data."""
+    how they land: for the dashboard (unordered; ``needs`` reads it with the others)."""
     if not membership.is_active:
-        return []
+        return Choice.objects.none()
     since = max(timezone.now() - timedelta(days=RECENT_DAYS), membership.joined_at)
     answered = ChoiceResponse.objects.filter(choice=OuterRef("pk"), member=membership)
-    return list(
+    return (
         Choice.objects.visible_to(membership)
         .filter(created_at__gte=since)
         .exclude(author=membership)
         .exclude(Exists(answered))
-        .select_related("author", "polycule")
-        .order_by("-created_at", "-id")
     )
+
+
+def unanswered(membership: Membership) -> list[Choice]:
+    """One query, whatever the amount of data."""
+    return list(unanswered_query(membership).select_related("author", "polycule").order_by("-created_at", "-id"))
 
 
 def latest_answers(responses: list[ChoiceResponse]) -> dict[int, ChoiceResponse]:

@@ -1,13 +1,15 @@
 """Reading discussions as one member sees them, always through the gate (``Item.objects.visible_to``,
 ``Discussion.objects.visible_to``), and the read models their pages and fragments show."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 
+from accounts import paging
 from relationships.models import Membership
 from values.models import Acknowledgment, Item, Proposal, Version
 
@@ -50,7 +52,7 @@ def visible_discussion(me: Membership, discussion_id: UUID) -> Discussion | None
 def visible_comment(me: Membership, comment_id: UUID) -> Comment | None:
     """A comment in a discussion this member may read, with its discussion and what that is about."""
     comments = Comment.objects.filter(discussion__in=Discussion.objects.visible_to(me)).select_related(
-        "author", "discussion__item", "discussion__version", "discussion__proposal", "discussion__round"
+        "author", "parent", "discussion__item", "discussion__version", "discussion__proposal", "discussion__round"
     )
     return comments.filter(public_id=comment_id).first()
 
@@ -142,26 +144,33 @@ class Thread:
     comment_url: str
     mute_url: str
     unmute_url: str
+    total: int = 0  # every comment and reply in the discussion, not only this page's
+    page: paging.Page[Comment] = field(default_factory=lambda: paging.Page(rows=[], next="", first=True))
 
     @property
     def count(self) -> int:
-        return sum(1 + len(c.replies) for c in self.comments)
+        return self.total
 
 
 def _comment_view(
-    comment: Comment, me: Membership, audience: list[Membership], polycule_id: UUID, replies: list[CommentView]
+    comment: Comment,
+    me: Membership,
+    audience: list[Membership],
+    polycule_id: UUID,
+    replies: list[CommentView],
+    earlier: dict[int, list[CommentRevision]],
 ) -> CommentView:
-    revisions = list(comment.revisions.all())  # prefetched, by number
-    latest = revisions[-1] if revisions else None
-    edited = len(revisions) > 1
+    """``comment`` carries its latest wording and how many it has (``_page_of_comments``);
+    ``earlier`` holds the wordings before the latest of the corrected ones."""
+    edited = comment.wordings > 1  # type: ignore[attr-defined]
     return CommentView(
         comment=comment,
         author=comment.author,
-        text=latest.text if latest else "",
+        text=comment.latest_text or "",  # type: ignore[attr-defined]
         written_at=comment.created_at,
         edited=edited,
-        edited_at=latest.created_at if latest and edited else None,
-        earlier=revisions[:-1],
+        edited_at=comment.latest_at if edited else None,  # type: ignore[attr-defined]
+        earlier=earlier.get(comment.pk, []),
         replies=replies,
         can_reply=rules.can_reply(comment, me, audience),
         can_correct=rules.can_correct(comment, me, audience),
@@ -170,31 +179,118 @@ def _comment_view(
     )
 
 
+def _earlier_wordings(rows: list[Comment]) -> dict[int, list[CommentRevision]]:
+    """The wordings before the latest, of the corrected comments only: one query, and none
+    when nothing on the page was corrected."""
+    corrected = [row.pk for row in rows if row.wordings > 1]  # type: ignore[attr-defined]
+    earlier: dict[int, list[CommentRevision]] = {}
+    if corrected:
+        for revision in CommentRevision.objects.filter(comment_id__in=corrected).order_by("comment_id", "number"):
+            earlier.setdefault(revision.comment_id, []).append(revision)
+        for wordings in earlier.values():
+            wordings.pop()  # the latest is the comment's text
+    return earlier
+
+
+ORDER = ("created_at", "id")
+
+
+def _page_of_comments(
+    me: Membership, discussion: Discussion, *, after: str, anchor: Comment | None, newest: bool
+) -> tuple[list[Comment], paging.Page[Comment]]:
+    """One page of the thread's comments, oldest first, each with its replies, in one query
+    whatever the thread's length: from the cursor ``after``, from ``anchor`` (the comment someone
+    just replied to or corrected, so the fragment shows it), or, ``newest``, the last page (where
+    a new comment lands). Each row also carries the thread's size and whether ``me`` muted it."""
+    top = Comment.objects.filter(discussion=discussion, parent__isnull=True)
+    earlier: Any = Value(False, output_field=BooleanField())
+    if newest:
+        top = top.order_by("-created_at", "-id")
+    else:
+        values = paging.decode(after, len(ORDER))
+        if anchor is not None:
+            start = [anchor.created_at, anchor.pk]
+            top = top.filter(Q(pk=anchor.pk) | paging.after_q(ORDER, start))
+            earlier = Exists(
+                Comment.objects.filter(discussion=discussion, parent__isnull=True).filter(
+                    Q(created_at__lt=anchor.created_at) | Q(created_at=anchor.created_at, id__lt=anchor.pk)
+                )
+            )
+        elif values is not None:
+            top = top.filter(paging.after_q(ORDER, values))
+        top = top.order_by(*ORDER)
+    shown = top.values("pk")[: paging.PAGE_SIZE + 1]
+    latest = CommentRevision.objects.filter(comment=OuterRef("pk")).order_by("-number")[:1]
+    wordings = (
+        CommentRevision.objects.filter(comment=OuterRef("pk")).values("comment").annotate(n=Count("pk")).values("n")
+    )
+    size = Comment.objects.filter(discussion=discussion).values("discussion").annotate(n=Count("pk")).values("n")
+    rows: list[Comment] = list(
+        Comment.objects.filter(discussion=discussion)
+        .filter(Q(pk__in=shown) | Q(parent_id__in=shown))
+        .select_related("author")
+        .annotate(
+            latest_text=Subquery(latest.values("text")),
+            latest_at=Subquery(latest.values("created_at")),
+            wordings=Subquery(wordings),
+            thread_size=Subquery(size),
+            muted=Exists(Mute.objects.filter(discussion=discussion, member=me)),
+            earlier=earlier,
+        )
+        .order_by(*ORDER)
+    )
+    tops = [row for row in rows if row.parent_id is None]
+    more = len(tops) > paging.PAGE_SIZE
+    if newest:
+        # The newest page: the extra row is the earliest one, there only to say that more came before.
+        kept = tops[1:] if more else tops
+        page = paging.Page(rows=kept, next="", first=not more)
+    else:
+        kept = tops[: paging.PAGE_SIZE]
+        page = paging.Page(
+            rows=kept,
+            next=paging.encode(kept[-1], ORDER) if more else "",
+            first=paging.decode(after, len(ORDER)) is None and not (rows and getattr(rows[0], "earlier", False)),
+        )
+    ids = {row.pk for row in kept}
+    return [row for row in rows if row.pk in ids or row.parent_id in ids], page
+
+
 def thread(
-    me: Membership, discussion: Discussion | None, *, comment_url: str, audience: list[Membership] | None = None
+    me: Membership,
+    discussion: Discussion | None,
+    *,
+    comment_url: str,
+    audience: list[Membership] | None = None,
+    after: str = "",
+    anchor: Comment | None = None,
+    newest: bool = False,
 ) -> Thread:
-    """The discussion's comments with their replies and wordings, in three queries whatever their
-    number. ``audience`` spares asking the discussion for it when the caller has it already; with
-    no discussion yet and no audience, the caller reached what it is about through the gate, so
-    ``me`` may start it while still a member."""
+    """One page of the discussion's comments with their replies and wordings, in two queries
+    whatever their number (see ``_page_of_comments`` for which page). ``audience`` spares asking
+    the discussion for it when the caller has it already; with no discussion yet and no audience,
+    the caller reached what it is about through the gate, so ``me`` may start it while still a
+    member."""
     if audience is None:
         audience = discussion.audience() if discussion is not None else [me]
     can_comment = rules.can_comment(me, audience)
     if discussion is None:
         return Thread(None, [], can_comment, False, False, comment_url, "", "")
     polycule_id = me.polycule.public_id
-    rows = list(
-        Comment.objects.filter(discussion=discussion)
-        .select_related("author")
-        .prefetch_related(Prefetch("revisions", queryset=CommentRevision.objects.order_by("number")))
-        .order_by("created_at", "id")
-    )
+    rows, page = _page_of_comments(me, discussion, after=after, anchor=anchor, newest=newest)
+    if rows:
+        total, muted = getattr(rows[0], "thread_size", 0) or 0, bool(getattr(rows[0], "muted", False))
+    else:
+        total, muted = 0, Mute.objects.filter(discussion=discussion, member=me).exists()
+    earlier = _earlier_wordings(rows)
     replies: dict[int, list[CommentView]] = {}
     for row in rows:
         if row.parent_id is not None:
-            replies.setdefault(row.parent_id, []).append(_comment_view(row, me, audience, polycule_id, []))
+            replies.setdefault(row.parent_id, []).append(_comment_view(row, me, audience, polycule_id, [], earlier))
     comments = [
-        _comment_view(row, me, audience, polycule_id, replies.get(row.pk, [])) for row in rows if row.parent_id is None
+        _comment_view(row, me, audience, polycule_id, replies.get(row.pk, []), earlier)
+        for row in rows
+        if row.parent_id is None
     ]
     args = [polycule_id, discussion.public_id]
     return Thread(
@@ -202,28 +298,43 @@ def thread(
         comments=comments,
         can_comment=can_comment,
         can_mute=rules.can_mute(me, audience),
-        is_muted=Mute.objects.filter(discussion=discussion, member=me).exists(),
+        is_muted=muted,
         comment_url=comment_url,
         mute_url=reverse("conversations:discussion_mute", args=args),
         unmute_url=reverse("conversations:discussion_unmute", args=args),
+        total=total,
+        page=page,
     )
 
 
-def thread_of(me: Membership, discussion: Discussion) -> Thread:
+def through_the_gate(me: Membership) -> list[Membership]:
+    """The audience as far as the rules ask it about ``me``, who just reached the discussion (or
+    what it is about) through ``visible_to``: that gate and ``audience()`` agree
+    (tests/conversations/test_audiences_agree.py), so ``me`` is in it, and every predicate asks
+    only whether ``me`` is. Spares reading the whole audience again."""
+    return [me]
+
+
+def thread_of(
+    me: Membership, discussion: Discussion, *, anchor: Comment | None = None, after: str = "", newest: bool = False
+) -> Thread:
     """The thread of a discussion fetched through ``visible_discussion`` or ``visible_comment``."""
-    return thread(me, discussion, comment_url=comment_url(discussion, me.polycule.public_id))
+    url = comment_url(discussion, me.polycule.public_id)
+    audience = through_the_gate(me)
+    return thread(me, discussion, comment_url=url, audience=audience, anchor=anchor, after=after, newest=newest)
 
 
 # The discussion pages
 
 
-def thread_about(me: Membership, about: About) -> Thread:
-    """Only the thread of a discussion page, for its in-place fragment."""
+def thread_about(me: Membership, about: About, *, after: str = "", newest: bool = False) -> Thread:
+    """Only the thread of a discussion page, for its in-place fragment: after a new comment, the
+    newest page, where it landed; else the page after the cursor ``after``."""
     discussion = Discussion.objects.filter(item=about.item, version=about.version, proposal=about.proposal).first()
     if discussion is not None:
         discussion.item = about.item
     url = about.url(me.polycule.public_id)
-    return thread(me, discussion, comment_url=url, audience=about.item.audience())
+    return thread(me, discussion, comment_url=url, audience=through_the_gate(me), after=after, newest=newest)
 
 
 @dataclass(frozen=True)
@@ -237,9 +348,10 @@ class DiscussionPage:
     others: list[Discussion]  # annotated with ``comment_count``
 
 
-def discussion_page(me: Membership, about: About) -> DiscussionPage:
+def discussion_page(me: Membership, about: About, *, after: str = "") -> DiscussionPage:
     polycule_id = me.polycule.public_id
     # All the talk about the item at once: this page's discussion, and the others to link to.
+    # An item is talked about in a handful of places (as a whole, per version, per proposal).
     talk = list(
         Discussion.objects.filter(item=about.item)
         .select_related("version", "proposal__revision")
@@ -253,10 +365,13 @@ def discussion_page(me: Membership, about: About) -> DiscussionPage:
     if about.version is not None:
         asked = Acknowledgment.objects.filter(version=about.version, answer=TALK).select_related("member")
         openings = list(asked.order_by("created_at", "id"))
+    conversation = thread(
+        me, discussion, comment_url=about.url(polycule_id), audience=through_the_gate(me), after=after
+    )
     return DiscussionPage(
         about=about,
         openings=openings,
-        thread=thread(me, discussion, comment_url=about.url(polycule_id), audience=about.item.audience()),
+        thread=conversation,
         others=[d for d in talk if d is not discussion and getattr(d, "comment_count", 0) > 0],
     )
 
@@ -277,14 +392,14 @@ class TalkRequest:
     url: str
 
 
-def talk_requests(membership: Membership) -> list[TalkRequest]:
-    """On the member's own live boundaries, in one query whatever their number."""
+def talk_requests_query(membership: Membership) -> QuerySet[Acknowledgment]:
+    """The asks behind ``talk_requests`` (unordered; ``needs`` reads them with the others)."""
     version = OuterRef("version")
     answered = Comment.objects.filter(
         discussion__version=version, author=membership, created_at__gt=OuterRef("created_at")
     )
     muted = Mute.objects.filter(discussion__version=version, member=membership)
-    asks = (
+    return (
         Acknowledgment.objects.filter(
             answer=TALK,
             version__current_of__owner=membership,
@@ -293,17 +408,27 @@ def talk_requests(membership: Membership) -> list[TalkRequest]:
         )
         .exclude(member=membership)
         .filter(~Exists(answered), ~Exists(muted))
-        .select_related("member", "version__item__current_version", "version__item__polycule")
-        .order_by("created_at", "id")
     )
-    return [
-        TalkRequest(
-            item=ask.version.item,
-            version=ask.version,
-            member=ask.member,
-            note=ask.note,
-            asked_at=ask.created_at,
-            url=About(ask.version.item, ask.version).url(ask.version.item.polycule.public_id),
-        )
-        for ask in asks
-    ]
+
+
+# What ``talk_request`` reads with each ask.
+TALK_REQUEST_RELATED = ("member", "version__item__current_version", "version__item__polycule")
+
+
+def talk_request(ask: Acknowledgment) -> TalkRequest:
+    """An ask read with ``TALK_REQUEST_RELATED``."""
+    item = ask.version.item
+    return TalkRequest(
+        item=item,
+        version=ask.version,
+        member=ask.member,
+        note=ask.note,
+        asked_at=ask.created_at,
+        url=About(item, ask.version).url(item.polycule.public_id),
+    )
+
+
+def talk_requests(membership: Membership) -> list[TalkRequest]:
+    """On the member's own live boundaries, in one query whatever their number, oldest first."""
+    asks = talk_requests_query(membership).select_related(*TALK_REQUEST_RELATED).order_by("created_at", "id")
+    return [talk_request(ask) for ask in asks]

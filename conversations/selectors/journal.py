@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-
+from accounts import paging
 from accounts.models import User
 from relationships.models import Membership
 from values.models import Item
@@ -16,6 +15,7 @@ from ..models import Draft, JournalEntry
 from ..prompts.journal import PROMPTS, Prompt, for_day
 
 PER_PAGE = 20
+DRAFTS_SHOWN = 20
 
 
 def own_entry(user: User, **lookup: Any) -> JournalEntry | None:
@@ -27,8 +27,9 @@ def own_draft(user: User, **lookup: Any) -> Draft | None:
 
 
 def _unsent(user: User) -> list[Draft]:
+    """The newest unsent drafts, one more than shown, to say there are more."""
     drafts = Draft.objects.filter(author=user, sent_at__isnull=True).select_related("membership__polycule")
-    return list(drafts.order_by("-created_at", "-id"))
+    return list(drafts.order_by("-created_at", "-id")[: DRAFTS_SHOWN + 1])
 
 
 def drafts_to_look_at(user: User, today: date) -> list[Draft]:
@@ -47,17 +48,21 @@ def drafts_to_look_at(user: User, today: date) -> list[Draft]:
 
 @dataclass(frozen=True)
 class JournalPage:
-    entries: Page[JournalEntry]
-    drafts: list[Draft]  # not sent yet, newest first
+    entries: paging.Page[JournalEntry]  # a page of them, newest first
+    drafts: list[Draft]  # not sent yet, newest first: the first DRAFTS_SHOWN, on the first page
+    more_drafts: bool
     todays_prompt: Prompt
     prompts: tuple[Prompt, ...]
 
 
-def journal_page(user: User, *, page: str | None, today: date) -> JournalPage:
-    entries = Paginator(JournalEntry.objects.filter(author=user).order_by("-created_at", "-id"), PER_PAGE)
+def journal_page(user: User, *, after: str, today: date) -> JournalPage:
+    """Two queries: a page of entries after the cursor ``after``, and (first page only) the drafts."""
+    entries = paging.page(JournalEntry.objects.filter(author=user), ("-created_at", "-id"), after=after, size=PER_PAGE)
+    drafts = _unsent(user) if entries.first else []
     return JournalPage(
-        entries=entries.get_page(page),
-        drafts=_unsent(user),
+        entries=entries,
+        drafts=drafts[:DRAFTS_SHOWN],
+        more_drafts=len(drafts) > DRAFTS_SHOWN,
         todays_prompt=for_day(today),
         prompts=PROMPTS,
     )

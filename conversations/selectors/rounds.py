@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from relationships.models import Membership
@@ -20,7 +20,8 @@ from .discussions import Thread, thread
 
 
 def visible_round(me: Membership, public_id: UUID) -> Round | None:
-    return Round.objects.visible_to(me).select_related("asker", "polycule").filter(public_id=public_id).first()
+    rounds = Round.objects.visible_to(me).select_related("asker", "polycule", "discussion")
+    return rounds.filter(public_id=public_id).first()
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class RoundPage:
     can_answer: bool
     can_reveal: bool
     can_talk: bool
+    seen: bool = False  # the viewer opened the round since its reveal
 
     @property
     def waiting_on(self) -> list[Membership]:
@@ -69,34 +71,60 @@ class RoundPage:
         return [place.member for place in self.places if place.member.pk not in answered]
 
 
-def round_page(me: Membership, round: Round) -> RoundPage:
-    """``round`` comes from ``visible_round``: the viewer takes part in it."""
-    members = [
-        p.membership
-        for p in RoundParticipant.objects.filter(round=round)
-        .select_related("membership")
-        .order_by("membership__joined_at", "membership__id")
-    ]
+def _participants(me: Membership, round: Round) -> list[RoundParticipant]:
+    """The round's participants in the order they joined, in one query, each row carrying whether
+    they answered and, once revealed, their answer; before the reveal, only the viewer's own
+    answer is read (``my_*``), the same on every row."""
+    theirs = RoundAnswer.objects.filter(round=round, member=OuterRef("membership"))
+    mine = RoundAnswer.objects.filter(round=round, member=me)
+    rows = RoundParticipant.objects.filter(round=round).select_related("membership")
+    rows = rows.annotate(answered=Exists(theirs))
+    if rules.is_revealed(round):
+        rows = rows.annotate(
+            answer_id=Subquery(theirs.values("pk")),
+            answer_text=Subquery(theirs.values("text")),
+            answer_created=Subquery(theirs.values("created_at")),
+            answer_updated=Subquery(theirs.values("updated_at")),
+        )
+    else:
+        rows = rows.annotate(
+            my_id=Subquery(mine.values("pk")),
+            my_text=Subquery(mine.values("text")),
+            my_created=Subquery(mine.values("created_at")),
+            my_updated=Subquery(mine.values("updated_at")),
+        )
+    return list(rows.order_by("membership__joined_at", "membership__id"))
+
+
+def _answer(round: Round, member: Membership, pk: int, text: str, created: Any, updated: Any) -> RoundAnswer:
+    return RoundAnswer(pk=pk, round=round, member=member, text=text, created_at=created, updated_at=updated)
+
+
+def round_page(me: Membership, round: Round, *, after: str = "", newest: bool = False) -> RoundPage:
+    """``round`` comes from ``visible_round``: the viewer takes part in it. Two queries, three
+    once revealed (the talk under it; see ``discussions.thread``)."""
+    places = _participants(me, round)
+    members = [p.membership for p in places]
     audience = [m for m in members if m.is_active]
     revealed = rules.is_revealed(round)
+    answered = {p.membership_id for p in places if p.answered}  # type: ignore[attr-defined]
     answers: list[RoundAnswer] = []
     mine = None
     conversation = None
     if revealed:
-        by_member = {a.member_id: a for a in RoundAnswer.objects.filter(round=round).select_related("member")}
-        answered = set(by_member)
-        answers = [by_member[m.pk] for m in members if m.pk in by_member]
-        mine = by_member.get(me.pk)
-        discussion = Discussion.objects.filter(round=round).first()
-        if discussion is not None:
-            discussion.round = round
+        answers = [
+            _answer(round, p.membership, p.answer_id, p.answer_text, p.answer_created, p.answer_updated)  # type: ignore[attr-defined]
+            for p in places
+            if p.answered  # type: ignore[attr-defined]
+        ]
+        mine = next((a for a in answers if a.member_id == me.pk), None)
+        discussion = _discussion_of(round)
         comment_url = reverse("conversations:round_comment", args=[round.polycule.public_id, round.public_id])
-        conversation = thread(me, discussion, comment_url=comment_url, audience=audience)
-    else:
+        conversation = thread(me, discussion, comment_url=comment_url, audience=audience, after=after, newest=newest)
+    elif places and places[0].my_id is not None:  # type: ignore[attr-defined]
         # Who has answered, never what: only the viewer's own words are read.
-        answered = set(RoundAnswer.objects.filter(round=round).values_list("member_id", flat=True))
-        if me.pk in answered:
-            mine = RoundAnswer.objects.filter(round=round, member=me).first()
+        first = places[0]
+        mine = _answer(round, me, first.my_id, first.my_text, first.my_created, first.my_updated)  # type: ignore[attr-defined]
     return RoundPage(
         round=round,
         theme=Theme(round.theme).label if round.theme in Theme.values else "",
@@ -112,7 +140,18 @@ def round_page(me: Membership, round: Round) -> RoundPage:
         can_answer=rules.can_answer_round(round, me, audience),
         can_reveal=rules.can_reveal(round, me),
         can_talk=rules.can_talk_round(round, me, audience),
+        seen=any(p.membership_id == me.pk and p.seen_reveal_at is not None for p in places),
     )
+
+
+def _discussion_of(round: Round) -> Discussion | None:
+    """The talk under the round: read with the round by ``visible_round``, else asked for."""
+    try:
+        discussion = round.discussion
+    except Discussion.DoesNotExist:
+        return None
+    discussion.round = round
+    return discussion
 
 
 # For the dashboard (home) and the talk page: one query each, whatever the number of rounds.
@@ -136,19 +175,27 @@ def _rounds(membership: Membership) -> QuerySet[Round]:
     return Round.objects.visible_to(membership).select_related("asker", "polycule")
 
 
+def waiting_query(membership: Membership) -> QuerySet[Round]:
+    """Rounds not revealed yet that wait for this member's answer (unordered; ``needs`` reads it
+    with the dashboard's other lists in one query)."""
+    return _rounds(membership).filter(revealed_at__isnull=True).exclude(Exists(_mine(membership)))
+
+
 def waiting(membership: Membership) -> list[Round]:
-    """Rounds not revealed yet that wait for this member's answer."""
-    rounds = _rounds(membership).filter(revealed_at__isnull=True).exclude(Exists(_mine(membership)))
-    return list(rounds.order_by("-created_at", "-id"))
+    return list(waiting_query(membership).order_by("-created_at", "-id"))
 
 
-def revealed_unseen(membership: Membership) -> list[Round]:
+def revealed_unseen_query(membership: Membership) -> QuerySet[Round]:
     """Revealed rounds this member takes part in and has not opened since the reveal, counting
     those everyone still in the polycule has answered, which opening reveals."""
     unseen = RoundParticipant.objects.filter(round=OuterRef("pk"), membership=membership, seen_reveal_at__isnull=True)
     revealed = Q(Exists(unseen), revealed_at__isnull=False)
     ready = Q(~Exists(_blocking()), revealed_at__isnull=True)
-    return list(_rounds(membership).filter(revealed | ready).order_by("-created_at", "-id"))
+    return _rounds(membership).filter(revealed | ready)
+
+
+def revealed_unseen(membership: Membership) -> list[Round]:
+    return list(revealed_unseen_query(membership).order_by("-created_at", "-id"))
 
 
 @dataclass(frozen=True)

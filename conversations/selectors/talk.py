@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts import paging
 from relationships.models import Membership
 
 from ..models import CheckIn, Choice, Discussion, Round
@@ -35,3 +36,26 @@ def talk_page(me: Membership) -> TalkPage:
         .select_related("polycule")
         .order_by("scheduled_for")[:3],
     )
+
+
+# The full lists the talk page links to, a page at a time, newest first (accounts/paging.py).
+
+NEWEST = ("-created_at", "-id")
+
+
+def choice_list(me: Membership, *, after: str) -> paging.Page[Choice]:
+    return paging.page(Choice.objects.visible_to(me).select_related("polycule", "author"), NEWEST, after=after)
+
+
+def round_list(me: Membership, *, after: str) -> paging.Page[Round]:
+    return paging.page(Round.objects.visible_to(me).select_related("polycule", "asker"), NEWEST, after=after)
+
+
+def discussion_list(me: Membership, *, after: str) -> paging.Page[Discussion]:
+    """Discussions about items (those under a round are on the round's page)."""
+    discussions = (
+        Discussion.objects.visible_to(me)
+        .filter(item__isnull=False)
+        .select_related("polycule", "item__current_version", "version", "proposal__revision", "started_by")
+    )
+    return paging.page(discussions, NEWEST, after=after)

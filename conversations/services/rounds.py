@@ -170,9 +170,11 @@ def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
 
 @acting("member")
 def mark_seen(*, member: Membership, round: Round) -> None:
-    """The member opened the revealed round: it no longer waits for them on their dashboard."""
+    """The member opened the revealed round: it no longer waits for them on their dashboard.
+    The first opening after the reveal is kept; the pages skip this once it is."""
     if rules.is_revealed(round):
-        RoundParticipant.objects.filter(round=round, membership=member).update(seen_reveal_at=timezone.now())
+        places = RoundParticipant.objects.filter(round=round, membership=member, seen_reveal_at__isnull=True)
+        places.update(seen_reveal_at=timezone.now())
 
 
 @acting("author")

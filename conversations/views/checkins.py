@@ -21,10 +21,9 @@ from ..forms.checkins import NOW, ActionForm, CheckInForm, NoteForm, ReconnectFo
 from ..models import CheckIn
 from ..selectors import checkins as selectors
 from ..services import checkins as services
+from . import more
 
 PAGE = "conversations/checkin_detail.html"
-# Clamped: a huge page number would overflow the database's OFFSET.
-MAX_PAGE = 10_000
 # What each in-place part shows, so what its read model needs.
 PARTS = {
     "agenda": {selectors.TOPICS},
@@ -34,8 +33,8 @@ PARTS = {
 }
 
 
-def _checkin_or_404(me: Membership, checkin_id: UUID) -> CheckIn:
-    checkin = selectors.visible_checkin(me, checkin_id)
+def _checkin_or_404(me: Membership, checkin_id: UUID, *, with_since: bool = False) -> CheckIn:
+    checkin = selectors.visible_checkin(me, checkin_id, with_since=with_since)
     if checkin is None:
         existing = CheckIn.objects.filter(polycule_id=me.polycule_id, public_id=checkin_id)
         log_denial(me.user, "checkin", existing, me.polycule_id)
@@ -50,13 +49,6 @@ def _status(exc: RuleError) -> int:
     return 422 if isinstance(exc, services.Invalid) else 409
 
 
-def _number(value: str | None) -> int:
-    try:
-        return min(max(int(value or 1), 1), MAX_PAGE)
-    except ValueError:
-        return 1
-
-
 def _uuid(value: str | None) -> UUID | None:
     try:
         return UUID(value or "")
@@ -67,8 +59,11 @@ def _uuid(value: str | None) -> UUID | None:
 @require_safe
 @member_required
 def checkin_list(request: Request, me: Membership) -> HttpResponse:
-    listing = selectors.checkin_list(me, page=_number(request.GET.get("page")))
-    return render(request, "conversations/checkin_list.html", {"me": me, "listing": listing})
+    listing = selectors.checkin_list(me, after=more.cursor(request))
+    context = {"me": me, "listing": listing, "query": more.query(request), "past": True}
+    if more.wants_more(request):
+        return more.rows(request, "conversations/checkin_list.html#past-rows", context, listing.page, "past-rows")
+    return render(request, "conversations/checkin_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +104,7 @@ def checkin_create(request: Request, me: Membership) -> HttpResponse:
 @require_safe
 @member_required
 def checkin_detail(request: Request, me: Membership, checkin_id: UUID) -> HttpResponse:
-    return _show(request, me, _checkin_or_404(me, checkin_id))
+    return _show(request, me, _checkin_or_404(me, checkin_id, with_since=True))
 
 
 def _show(

@@ -25,6 +25,7 @@ from ..forms.discussions import CommentForm, CorrectForm, ReplyForm
 from ..models import Comment
 from ..selectors import discussions as selectors
 from ..services import discussions as services
+from . import more
 
 THREAD = "conversations/_discussion.html"
 
@@ -44,6 +45,11 @@ def _mistake(form: forms.Form) -> str:
 def _thread_fragment(request: Request, me: Membership, thread: selectors.Thread, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
     return render(request, THREAD, {"me": me, "thread": thread, **extra}, status=status)
+
+
+def more_comments(request: Request, me: Membership, thread: selectors.Thread) -> HttpResponse:
+    """The next page of a thread's comments, for its "More" link."""
+    return more.rows(request, f"{THREAD}#comment-rows", {"me": me, "thread": thread}, thread.page, "comments")
 
 
 # The three discussion pages: shown, and added to
@@ -72,9 +78,12 @@ def _discussion(request: Request, me: Membership, about: selectors.About) -> Htt
     mistake = {"error": error, "error_at": "new", "kept": request.POST.get("text", "")} if error else {}
     if form.is_bound and request.htmx:
         done = "" if error else "Sent. It's there for the others to read."
-        return _thread_fragment(request, me, selectors.thread_about(me, about), status=status, done=done, **mistake)
-    page = selectors.discussion_page(me, about)
-    context = {"me": me, "page": page, "thread": page.thread, **mistake}
+        thread = selectors.thread_about(me, about, newest=not error)
+        return _thread_fragment(request, me, thread, status=status, done=done, **mistake)
+    if not form.is_bound and more.wants_more(request):
+        return more_comments(request, me, selectors.thread_about(me, about, after=more.cursor(request)))
+    page = selectors.discussion_page(me, about, after=more.cursor(request) if not form.is_bound else "")
+    context = {"me": me, "page": page, "thread": page.thread, "query": more.query(request), **mistake}
     return render(request, "conversations/discussion_detail.html", context, status=status)
 
 
@@ -151,7 +160,7 @@ def _write(
         if error not in [str(e) for e in form.errors.get("text", [])]:
             form.add_error(None, error)
         return render(request, template, _comment_context(me, comment, form), status=status)
-    thread = selectors.thread_of(me, discussion)
+    thread = selectors.thread_of(me, discussion, anchor=comment if comment.parent is None else comment.parent)
     mistake = {"error": error, "error_at": key, "kept": request.POST.get("text", "")} if error else {}
     return _thread_fragment(request, me, thread, status=status, done="" if error else done, **mistake)
 

@@ -19,6 +19,7 @@ from ..models import Draft, JournalEntry
 from ..prompts.journal import by_key
 from ..selectors import journal as selectors
 from ..services import journal as services
+from . import more
 
 SENT = {
     Draft.Kind.BOUNDARY: "Your boundary is set. The others will be asked to acknowledge it.",
@@ -50,8 +51,11 @@ def draft_or_404(request: Request, draft_id: UUID) -> Draft:
 
 @require_safe
 def journal(request: Request) -> HttpResponse:
-    page = selectors.journal_page(request.user, page=request.GET.get("page"), today=timezone.localdate())
-    return render(request, "conversations/journal.html", {"page": page})
+    page = selectors.journal_page(request.user, after=more.cursor(request), today=timezone.localdate())
+    context = {"page": page, "query": more.query(request)}
+    if more.wants_more(request):
+        return more.rows(request, "conversations/journal.html#entry-rows", context, page.entries, "entry-rows")
+    return render(request, "conversations/journal.html", context)
 
 
 @require_http_methods(["GET", "POST"])

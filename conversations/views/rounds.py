@@ -18,6 +18,7 @@ from ..forms.rounds import AnswerForm, RoundForm
 from ..models import Round
 from ..selectors import rounds as selectors
 from ..services import rounds as services
+from . import more
 
 PAGE = "conversations/round_detail.html"
 THREAD = "conversations/_discussion.html"
@@ -62,12 +63,14 @@ def render_round(
 ) -> HttpResponse:
     """The round's page, or one of its fragments for htmx. Opening it once revealed marks the
     reveal seen; opening it when everyone still here has answered (someone left) reveals it."""
-    page = selectors.round_page(me, round)
+    after = more.cursor(request) if request.method == "GET" else ""
+    page = selectors.round_page(me, round, after=after)
     if page.ready_to_reveal and services.reveal_if_everyone_answered(round=round, by=me):
         page = selectors.round_page(me, round_or_404(me, round.public_id))
-    if page.is_revealed:
+    if page.is_revealed and not page.seen:
         services.mark_seen(member=me, round=page.round)
-    context = {"me": me, "page": page, "answer_form": AnswerForm(initial={"text": page.mine.text if page.mine else ""})}
+    initial = {"text": page.mine.text if page.mine else ""}
+    context = {"me": me, "page": page, "answer_form": AnswerForm(initial=initial), "query": more.query(request)}
     template = PAGE + (f"#{partial}" if partial and request.htmx else "")
     return render(request, template, {**context, **extra}, status=status)
 
@@ -75,7 +78,12 @@ def render_round(
 @require_safe
 @member_required
 def round_detail(request: Request, me: Membership, round_id: UUID) -> HttpResponse:
-    return render_round(request, me, round_or_404(me, round_id))
+    round = round_or_404(me, round_id)
+    if more.wants_more(request):
+        thread = selectors.round_page(me, round, after=more.cursor(request)).thread
+        if thread is not None:
+            return more.rows(request, f"{THREAD}#comment-rows", {"me": me, "thread": thread}, thread.page, "comments")
+    return render_round(request, me, round)
 
 
 type Action = Callable[[Round], object]
@@ -154,7 +162,7 @@ def round_comment(request: Request, me: Membership, round_id: UUID) -> HttpRespo
         messages.success(request, "Your comment is there for the others to read.")
         return redirect(round.get_absolute_url() + "#discussion")
     mistake = {"error": error, "error_at": "new", "kept": request.POST.get("text", "")} if error else {}
-    page = selectors.round_page(me, round)
+    page = selectors.round_page(me, round, newest=status == 200)
     if page.thread is None:  # not revealed: there is no talk to show yet
         return render_round(request, me, round, partial="round-panel", status=status, panel_error=error)
     if request.htmx:

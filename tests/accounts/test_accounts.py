@@ -17,6 +17,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.mail import EmailMessage
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
@@ -232,12 +233,25 @@ def test_a_session_ends_after_its_absolute_limit_however_active(user: User, monk
     assert not _signed_in(client)
 
 
-def test_the_idle_limit_is_renewed_by_every_request(user: User) -> None:
+def test_the_idle_limit_is_renewed_every_few_minutes_not_on_every_request(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SimpleNamespace(now=time.time())
+    monkeypatch.setattr("accounts.middleware.time", SimpleNamespace(time=lambda: clock.now))
     client = Client()
-    client.force_login(user)
-    response = client.get(reverse("relationships:polycule_list"))
+    client.force_login(user)  # signing in saves the session, fresh
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    saved = Session.objects.get(session_key=key).expire_date
+    home = reverse("relationships:polycule_list")
+    clock.now += settings.SESSION_RENEW_SECONDS - 1
+    response = client.get(home)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies, "renewed too soon"
+    assert Session.objects.get(session_key=key).expire_date == saved, "written too soon"
+    clock.now += 1
+    response = client.get(home)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 60 * 60 * 24 * 7
+    assert Session.objects.get(session_key=key).expire_date > saved
 
 
 def test_the_sessions_page_lists_this_session(user: User) -> None:

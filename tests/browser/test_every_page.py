@@ -88,6 +88,7 @@ def _pages(ana: Membership, ben: Membership) -> list[tuple[str, str]]:
         ("two-factor", reverse("mfa_index")),
         ("sessions", reverse("usersessions_list")),
         ("reauthenticate", reverse("account_reauthenticate")),
+        ("the benchmark's floor", reverse("home:floor")),
         ("not found", "/p/00000000-0000-0000-0000-000000000000/"),
     ]
 
@@ -175,6 +176,9 @@ def _talk_pages(ana: Membership) -> list[tuple[str, str]]:
     assert draft is not None
     return [
         ("talk", reverse("conversations:talk", args=[pid])),
+        ("every choice", reverse("conversations:choice_list", args=[pid])),
+        ("every what if", reverse("conversations:round_list", args=[pid])),
+        ("every discussion", reverse("conversations:discussion_list", args=[pid])),
         ("talk about an item", reverse("conversations:discussion_item", args=[pid, talk.item.public_id])),
         ("talk about a version", talk.get_absolute_url()),
         ("talk about a proposal", reverse("conversations:discussion_proposal", args=[pid, proposal.public_id])),

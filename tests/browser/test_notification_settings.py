@@ -97,7 +97,7 @@ def test_without_javascript_the_person_picks_the_zone(
     ben.go("/notifications/")
     page = ben.page
     expect(page.get_by_label("Your time zone")).to_have_value("")
-    expect(page.locator("#needs-count")).to_have_text("Today")
+    expect(page.locator("#needs-count")).to_have_text("Needs you")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Choose your time zone, so that quiet hours")).to_be_visible()
     page.get_by_label("Your time zone").select_option("Asia/Tokyo")

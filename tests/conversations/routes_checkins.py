@@ -62,11 +62,11 @@ def planned(world: World) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("conversations:checkin_list", polycule, queries=9),
-    Route("conversations:checkin_create", polycule, queries=8),
-    Route("conversations:checkin_create", polycule, "post", planned, 302, 302, queries=14),
-    Route("conversations:checkin_detail", checkin, queries=19, private=True),
-    Route("conversations:checkin_detail", open_checkin, queries=19),
+    Route("conversations:checkin_list", polycule, queries=6),
+    Route("conversations:checkin_create", polycule, queries=5),
+    Route("conversations:checkin_create", polycule, "post", planned, 302, 302, queries=10),
+    Route("conversations:checkin_detail", checkin, queries=10, private=True),
+    Route("conversations:checkin_detail", open_checkin, queries=10),
     Route(
         "conversations:topic_create",
         checkin,
@@ -74,8 +74,8 @@ ROUTES = [
         lambda w: {"title": "Where we sleep"},
         302,
         302,
-        queries=14,
-        fragment=17,
+        queries=10,
+        fragment=11,
         private=True,
     ),
     Route(
@@ -85,8 +85,8 @@ ROUTES = [
         lambda w: {"title": "Birthdays"},
         302,
         302,
-        queries=14,
-        fragment=17,
+        queries=10,
+        fragment=11,
     ),
     Route(
         "conversations:note_create",
@@ -95,8 +95,8 @@ ROUTES = [
         lambda w: {"text": "We agreed to try it"},
         302,
         302,
-        queries=14,
-        fragment=16,
+        queries=10,
+        fragment=11,
         private=True,
     ),
     Route(
@@ -106,12 +106,12 @@ ROUTES = [
         lambda w: {"text": "Call the landlord", "owner": str(w.ben.public_id)},
         302,
         302,
-        queries=15,
-        fragment=17,
+        queries=11,
+        fragment=12,
         private=True,
     ),
     # Ana's action: hers to mark done; Ben sees it, and is told it isn't his.
-    Route("conversations:action_done", action, "post", member=403, steward=302, queries=12, fragment=13, private=True),
+    Route("conversations:action_done", action, "post", member=403, steward=302, queries=8, fragment=8, private=True),
     Route(
         "conversations:reconnect",
         checkin,
@@ -119,11 +119,11 @@ ROUTES = [
         lambda w: {"text": "Lighter than before"},
         302,
         302,
-        queries=16,
-        fragment=18,
+        queries=10,
+        fragment=10,
         private=True,
     ),
     Route(
-        "conversations:checkin_hold", checkin, "post", member=302, steward=302, queries=14, fragment=22, private=True
+        "conversations:checkin_hold", checkin, "post", member=302, steward=302, queries=10, fragment=14, private=True
     ),
 ]

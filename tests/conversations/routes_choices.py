@@ -32,7 +32,7 @@ def choice(world: World) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("conversations:choice_create", polycule, queries=9),
+    Route("conversations:choice_create", polycule, queries=5),
     Route(
         "conversations:choice_create",
         polycule,
@@ -40,9 +40,9 @@ ROUTES = [
         lambda w: {"text": "We'll stay in", "why": "", "everyone": "1"},
         302,
         302,
-        queries=15,
+        queries=11,
     ),
-    Route("conversations:choice_detail", choice, queries=12, private=True),
+    Route("conversations:choice_detail", choice, queries=7, private=True),
     # Ben was told and answers; Ana shared it, and has no answer to give.
     Route(
         "conversations:choice_answer",
@@ -51,8 +51,8 @@ ROUTES = [
         lambda w: {"feeling": "safe", "note": "Thank you for telling me"},
         302,
         403,
-        queries=17,
-        fragment=16,
+        queries=10,
+        fragment=11,
         private=True,
     ),
 ]

@@ -72,27 +72,27 @@ def reply(world: World) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("conversations:discussion_item", boundary, queries=12, private=True),
-    Route("conversations:discussion_item", open_boundary, queries=12),
-    Route("conversations:discussion_item", boundary, "post", words, 302, 302, queries=21, fragment=26, private=True),
-    Route("conversations:discussion_version", version, queries=13, private=True),
-    Route("conversations:discussion_version", version, "post", words, 302, 302, queries=21, fragment=26, private=True),
-    Route("conversations:discussion_proposal", proposal, queries=12, private=True),
+    Route("conversations:discussion_item", boundary, queries=6, private=True),
+    Route("conversations:discussion_item", open_boundary, queries=5),
+    Route("conversations:discussion_item", boundary, "post", words, 302, 302, queries=13, fragment=14, private=True),
+    Route("conversations:discussion_version", version, queries=7, private=True),
+    Route("conversations:discussion_version", version, "post", words, 302, 302, queries=13, fragment=14, private=True),
+    Route("conversations:discussion_proposal", proposal, queries=6, private=True),
     Route(
-        "conversations:discussion_proposal", proposal, "post", words, 302, 302, queries=21, fragment=26, private=True
+        "conversations:discussion_proposal", proposal, "post", words, 302, 302, queries=13, fragment=14, private=True
     ),
-    Route("conversations:comment_reply", comment, "post", reply, 302, 302, queries=15, fragment=19, private=True),
+    Route("conversations:comment_reply", comment, "post", reply, 302, 302, queries=11, fragment=11, private=True),
     # Ben wrote the comment: he may correct it; Ana gets 404, as for anything not hers to change.
-    Route("conversations:comment_correct", comment, member=200, steward=404, queries=10, private=True),
-    Route("conversations:comment_correct", comment, "post", words, 302, 404, queries=16, fragment=20, private=True),
+    Route("conversations:comment_correct", comment, member=200, steward=404, queries=7, private=True),
+    Route("conversations:comment_correct", comment, "post", words, 302, 404, queries=12, fragment=13, private=True),
     Route(
         "conversations:discussion_mute",
         discussion,
         "post",
         member=302,
         steward=302,
-        queries=16,
-        fragment=20,
+        queries=10,
+        fragment=10,
         private=True,
     ),
     Route(
@@ -101,8 +101,8 @@ ROUTES = [
         "post",
         member=302,
         steward=302,
-        queries=11,
-        fragment=15,
+        queries=7,
+        fragment=7,
         private=True,
     ),
 ]

@@ -42,17 +42,17 @@ def _form(data: dict[str, Any]) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("conversations:journal_entry", entry, member=404, queries=9, private=True),
-    Route("conversations:entry_edit", entry, member=404, queries=7, private=True),
-    Route("conversations:entry_edit", entry, "post", lambda w: {"text": "Changed"}, 404, 302, queries=8, private=True),
-    Route("conversations:entry_delete", entry, member=404, queries=7, private=True),
-    Route("conversations:entry_delete", entry, "post", member=404, steward=302, queries=9, private=True),
+    Route("conversations:journal_entry", entry, member=404, queries=5, private=True),
+    Route("conversations:entry_edit", entry, member=404, queries=4, private=True),
+    Route("conversations:entry_edit", entry, "post", lambda w: {"text": "Changed"}, 404, 302, queries=5, private=True),
+    Route("conversations:entry_delete", entry, member=404, queries=4, private=True),
+    Route("conversations:entry_delete", entry, "post", member=404, steward=302, queries=6, private=True),
     Route(
-        "conversations:draft_create", entry, "post", lambda w: {"kind": "boundary"}, 404, 302, queries=11, private=True
+        "conversations:draft_create", entry, "post", lambda w: {"kind": "boundary"}, 404, 302, queries=6, private=True
     ),
-    Route("conversations:draft_edit", draft, member=404, queries=8, private=True),
-    Route("conversations:draft_edit", draft, "post", lambda w: _form(BOUNDARY), 404, 302, queries=12, private=True),
-    Route("conversations:draft_pause", draft, member=404, queries=7, private=True),
-    Route("conversations:draft_send", draft, "post", member=404, steward=302, queries=19, private=True),
-    Route("conversations:draft_keep", draft, "post", member=404, steward=302, queries=11, private=True),
+    Route("conversations:draft_edit", draft, member=404, queries=4, private=True),
+    Route("conversations:draft_edit", draft, "post", lambda w: _form(BOUNDARY), 404, 302, queries=6, private=True),
+    Route("conversations:draft_pause", draft, member=404, queries=4, private=True),
+    Route("conversations:draft_send", draft, "post", member=404, steward=302, queries=13, private=True),
+    Route("conversations:draft_keep", draft, "post", member=404, steward=302, queries=6, private=True),
 ]

@@ -1,6 +1,7 @@
 """The check-in pages: the list, planning one, a check-in in its five parts, and each addition in
 place with htmx (a fragment, never a page) and as a plain post (a redirect and a message)."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -58,15 +59,20 @@ def test_past_checkins_are_paged(ana: Membership) -> None:
         for n in range(25)
     )
     first = page(client(ana).get(url("checkin_list", ana)))
-    second = page(client(ana).get(url("checkin_list", ana) + "?page=2"))
-    assert ("Old 24" in first, "Old 05" in first, "Old 04" in first, "?page=2" in first) == (True, True, False, True)
-    assert ("Old 04" in second, "Old 00" in second, "Old 24" in second, "?page=1" in second) == (
+    after = re.search(r'href="\?after=([\w-]+)"', first)
+    assert after is not None
+    second = page(client(ana).get(url("checkin_list", ana) + f"?after={after[1]}"))
+    assert ("Old 24" in first, "Old 05" in first, "Old 04" in first) == (True, True, False)
+    assert ("Old 04" in second, "Old 00" in second, "Old 24" in second, "Back to the start" in second) == (
         True,
         True,
         False,
         True,
     )
-    assert client(ana).get(url("checkin_list", ana) + "?page=nonsense").status_code == 200
+    assert "Coming up" not in second  # the coming ones head the first page only
+    more = client(ana).get(url("checkin_list", ana) + f"?after={after[1]}", HTTP_HX_REQUEST="true").content.decode()
+    assert ("<html" in more, "Old 04" in more, "Old 05" in more) == (False, True, False)
+    assert client(ana).get(url("checkin_list", ana) + "?after=nonsense").status_code == 200
     assert client(ana).get(url("checkin_list", ana) + "?page=99999999999999999999").status_code == 200
 
 

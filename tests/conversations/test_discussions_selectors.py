@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from accounts import paging
 from conversations.models import Comment, CommentRevision
 from conversations.selectors import discussions as selectors
 from conversations.services import discussions as services
@@ -118,13 +119,55 @@ def test_a_thread_costs_the_same_queries_whatever_its_length(
     first = services.comment_about(author=ben, item=boundary(ana), text="Hello")
     ana.polycule  # noqa: B018 - loaded, as the gate loads it
     discussion = first.discussion
-    # The comments, their wordings, the reader's mute; the audience is the caller's.
-    with django_assert_num_queries(3):
+    # A page of comments with their replies, latest wordings, the thread's size and the reader's
+    # mute, in one query; the audience is the caller's.
+    with django_assert_num_queries(1):
         selectors.thread(ana, discussion, comment_url=URL, audience=[ana, ben])
     _grow(ben, first, 30)
-    with django_assert_num_queries(3):
+    # And the earlier wordings of the corrected ones on the page.
+    with django_assert_num_queries(2):
         thread = selectors.thread(ana, discussion, comment_url=URL, audience=[ana, ben])
     assert thread.count == 61
+    _grow(ben, first, 70)
+    with django_assert_num_queries(2):
+        thread = selectors.thread(ana, discussion, comment_url=URL, audience=[ana, ben])
+    assert thread.count == 201
+    assert len(thread.comments) == paging.PAGE_SIZE  # a page of comments, each with its reply
+    assert all(len(c.replies) == 1 for c in thread.comments[1:])
+    assert thread.page.next
+
+
+def test_a_long_thread_is_read_a_page_at_a_time_oldest_first(ana: Membership, ben: Membership) -> None:
+    first = services.comment_about(author=ben, item=boundary(ana), text="Hello")
+    _grow(ben, first, paging.PAGE_SIZE + 5)
+    one = selectors.thread(ana, first.discussion, comment_url=URL, audience=[ana, ben])
+    two = selectors.thread(ana, first.discussion, comment_url=URL, audience=[ana, ben], after=one.page.next)
+    texts = [c.text for c in one.comments + two.comments]
+    assert texts[0] == "Hello"
+    assert texts[1:] == [f"Comment {n}, corrected" for n in range(paging.PAGE_SIZE + 5)]
+    assert (one.page.first, two.page.first, two.page.next) == (True, False, "")
+
+
+def test_after_a_new_comment_the_thread_shows_its_newest_page(ana: Membership, ben: Membership) -> None:
+    first = services.comment_about(author=ben, item=boundary(ana), text="Hello")
+    _grow(ben, first, paging.PAGE_SIZE + 5)
+    services.comment(author=ana, discussion=first.discussion, text="The newest")
+    newest = selectors.thread(ana, first.discussion, comment_url=URL, audience=[ana, ben], newest=True)
+    assert newest.comments[-1].text == "The newest"
+    assert len(newest.comments) == paging.PAGE_SIZE
+    assert not newest.page.first  # there are earlier comments: "Back to the start"
+
+
+def test_after_a_reply_the_thread_shows_the_comment_replied_to(ana: Membership, ben: Membership) -> None:
+    first = services.comment_about(author=ben, item=boundary(ana), text="Hello")
+    _grow(ben, first, paging.PAGE_SIZE + 5)
+    late = Comment.objects.filter(parent__isnull=True).order_by("-created_at", "-id")[2]
+    anchored = selectors.thread(ana, first.discussion, comment_url=URL, audience=[ana, ben], anchor=late)
+    assert anchored.comments[0].comment == late
+    assert not anchored.page.first
+    from_start = selectors.thread(ana, first.discussion, comment_url=URL, audience=[ana, ben], anchor=first)
+    assert from_start.comments[0].comment == first
+    assert from_start.page.first
 
 
 # Who asked to talk, for the owner's dashboard

@@ -73,9 +73,16 @@ def test_the_journal_is_paged_and_costs_the_same_whatever_its_length(ana: Member
 
     assert grow_and_count(PER_PAGE + 5, 1) == grow_and_count(100, 10)
     html = page(signed_in.get(url("journal")))
-    assert "Older entries" in html
+    assert ">More</a>" in html
     assert len(re.findall(r'href="/journal/[0-9a-f-]{36}/"', html)) == PER_PAGE
-    assert "Newer entries" in page(signed_in.get(url("journal") + "?page=2"))
+    after = re.search(r'href="\?after=([\w-]+)"', html)
+    assert after is not None
+    second = page(signed_in.get(url("journal") + f"?after={after[1]}"))
+    assert "Back to the start" in second
+    more = signed_in.get(url("journal") + f"?after={after[1]}", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in more
+    assert 'hx-swap-oob="true"' in more
+    assert len(re.findall(r'href="/journal/[0-9a-f-]{36}/"', more)) == PER_PAGE
 
 
 def test_a_new_entry_can_start_from_a_prompt(ana: Membership) -> None:

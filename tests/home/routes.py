@@ -1,7 +1,7 @@
 from tests.matrix import Route, polycule
 
 ROUTES = [
-    Route("home:onboarding", polycule, queries=7),
-    Route("home:timeline", polycule, queries=16),
-    Route("home:agreements_print", polycule, queries=12),
+    Route("home:onboarding", polycule, queries=4),
+    Route("home:timeline", polycule, queries=7),
+    Route("home:agreements_print", polycule, queries=9),
 ]

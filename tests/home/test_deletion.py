@@ -210,8 +210,7 @@ def test_the_longest_standing_member_becomes_steward(scene: Scene) -> None:
     assert scene.cy.role == Membership.Role.MEMBER
     assert outcome.successors == [scene.ben]
     assert StewardHandover.objects.filter(steward=scene.ben).exists()
-    lines, _ = timeline(scene.cy)
-    handover = [line for line in lines if line.kind == "steward_handover"]
+    handover = [line for line in timeline(scene.cy).rows if line.kind == "steward_handover"]
     assert handover
     assert handover[0].actor == scene.ben
     assert "became steward" in handover[0].verb

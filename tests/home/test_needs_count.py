@@ -20,10 +20,10 @@ def test_the_address_is_home_count() -> None:
     assert reverse("home:needs_count") == URL
 
 
-def test_nothing_waiting_says_only_today(ben: Membership) -> None:
+def test_nothing_waiting_says_only_needs_you(ben: Membership) -> None:
     response = client_for(ben).get(URL, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response.content.strip() == b'<a id="needs-count" href="/home/">Today</a>'
+    assert response.content.strip() == b'<a id="needs-count" href="/home/">Needs you</a>'
 
 
 def test_the_count_adds_up_what_waits_in_every_polycule(ana: Membership, ben: Membership) -> None:
@@ -41,7 +41,7 @@ def test_the_count_adds_up_what_waits_in_every_polycule(ana: Membership, ben: Me
 
 def test_every_signed_in_page_links_to_the_dashboard_and_asks_for_the_count(ben: Membership) -> None:
     page = client_for(ben).get(reverse("relationships:polycule_list"))
-    assert b'<a id="needs-count" href="/home/" hx-get="/home/count/" hx-trigger="load">Today</a>' in page.content
+    assert b'<a id="needs-count" href="/home/" hx-get="/home/count/" hx-trigger="load">Needs you</a>' in page.content
 
 
 def test_signed_out_pages_have_no_count(db: None) -> None:

@@ -211,11 +211,11 @@ def test_a_newcomer_is_asked_about_what_was_set_before(ana: Membership, ben: Mem
     eli = MembershipFactory.create(
         polycule=ana.polycule, display_name="Eli", joined_at=timezone.now() + timedelta(seconds=1)
     )
-    waiting = selectors.newcomer_items(eli)
+    waiting = selectors.newcomer_items(eli).rows
     assert {row.item.pk for row in waiting} == {item.pk, own.pk}
     services.consent(member=eli, item=item, version_number=1)
     services.acknowledge(member=eli, item=own, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
-    assert selectors.newcomer_items(eli) == []
+    assert selectors.newcomer_items(eli).rows == []
 
 
 def test_reaffirming_records_the_date_without_a_new_version(ana: Membership, ben: Membership) -> None:

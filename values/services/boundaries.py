@@ -4,6 +4,7 @@ suggest a change, which the owner takes or declines."""
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from relationships.acting import acting
@@ -64,14 +65,16 @@ def revise_boundary(*, owner: Membership, item: Item, base_number: int, title: s
 def acknowledge(
     *, member: Membership, item: Item, version_number: int, answer: Acknowledgment.Answer, note: str = ""
 ) -> Acknowledgment:
-    item = lock(item)
+    # Whether the member answered already is read with the lock: the member's own lock
+    # (@acting) keeps a second answer of theirs from being written meanwhile.
+    answered = Acknowledgment.objects.filter(version=OuterRef("current_version"), member=member)
+    item = lock(item, seen_by=member, answered=Exists(answered))
     if not rules.rules_for(item).acknowledged:
         raise RuleError("Only boundaries are acknowledged; values and agreements are consented to.")
-    require_audience(item, member)
     if not rules.can_acknowledge(item, member):
         raise RuleError("This is your own boundary: the others answer it.")
     version = check_current(item, version_number)
-    if Acknowledgment.objects.filter(version=version, member=member).exists():
+    if item.answered:  # type: ignore[attr-defined]
         raise RuleError("You have already answered this version.")
     ack = Acknowledgment.objects.create(version=version, member=member, answer=answer, note=note)
     event(Event.Kind.ACKNOWLEDGED, member, item, version=version)

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef
+
 from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
@@ -21,12 +23,27 @@ class Stale(RuleError):
         self.current = current
 
 
+NOT_IN_AUDIENCE = "You are not among the people this is shared with."
+
+
 def event(kind: Event.Kind, actor: Membership | None, item: Item, **links: Any) -> None:
     Event.objects.create(polycule_id=item.polycule_id, kind=kind, actor=actor, item=item, **links)
 
 
-def lock(item: Item) -> Item:
-    locked = Item.objects.select_for_update(of=("self",)).select_related("current_version", "polycule").get(pk=item.pk)
+def lock(item: Item, *, seen_by: Membership | None = None, **annotations: Any) -> Item:
+    """The item, locked until the transaction ends, with ``annotations`` read in the same query.
+    With ``seen_by``, refuses a member outside its audience as ``require_audience`` does, in
+    the same query too (the member is active: ``@acting`` locked and checked them)."""
+    if seen_by is not None:
+        annotations["seen"] = Exists(Item.objects.visible_to(seen_by).filter(pk=OuterRef("pk")))
+    locked = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("current_version", "polycule")
+        .annotate(**annotations)
+        .get(pk=item.pk)
+    )
+    if seen_by is not None and not locked.seen:  # type: ignore[attr-defined]
+        raise NotAllowed(NOT_IN_AUDIENCE)
     rejoin(locked, "current_version")
     return locked
 
@@ -46,7 +63,7 @@ def require_audience(item: Item, member: Membership) -> list[Membership]:
     members = item.audience()
     if not rules.in_audience(member, members):
         # Same answer as for an item that does not exist.
-        raise NotAllowed("You are not among the people this is shared with.")
+        raise NotAllowed(NOT_IN_AUDIENCE)
     return members
 
 
@@ -137,8 +154,7 @@ def consent(*, member: Membership, item: Item, version_number: int) -> Consent:
 
 @acting("member")
 def reaffirm(*, member: Membership, item: Item) -> Reaffirmation:
-    item = lock(item)
-    require_audience(item, member)
+    item = lock(item, seen_by=member)
     if not rules.can_reaffirm(item, member):
         raise RuleError("Only a current item can be reaffirmed.")
     reaffirmation = Reaffirmation.objects.create(item=item, member=member)

@@ -176,7 +176,7 @@ def respond(
     if answer == Response.Answer.OBJECT and not note.strip():
         raise RuleError("An objection needs a note: what would need to change for you?")
     response = Response.objects.create(revision=revision, member=member, answer=answer, note=note)
-    _maybe_adopt(proposal)
+    _maybe_adopt(proposal, audience)
     return response
 
 
@@ -226,13 +226,14 @@ def nudge(*, proposer: Membership, proposal: Proposal) -> Nudge:
     return Nudge.objects.create(proposal=proposal, by=proposer)
 
 
-def _maybe_adopt(proposal: Proposal) -> bool:
-    """Adopt when every audience member has answered the current wording and none objects."""
+def _maybe_adopt(proposal: Proposal, audience: list[Membership] | None = None) -> bool:
+    """Adopt when every audience member has answered the current wording and none objects.
+    ``audience`` is the item's, when the caller read it in this transaction already."""
     item = proposal.item
     if item.retired_at is not None:
         return False  # retired by another proposal while this one was open
     answers = selectors.latest_responses(proposal)
-    members = item.audience()
+    members = item.audience() if audience is None else audience
     if any(m.pk not in answers for m in members):
         return False
     if any(answers[m.pk].answer == Response.Answer.OBJECT for m in members):

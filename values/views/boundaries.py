@@ -40,7 +40,10 @@ def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> Htt
     except services.RuleError as exc:  # a stale version, a double submit, one's own boundary
         error = exc.message
     if request.htmx:
-        item = item_or_404(me, item_id)
+        if error:
+            item = item_or_404(me, item_id)  # as it is now: changed meanwhile, or answered already
+        else:
+            item.owed = None  # type: ignore[attr-defined]  # just answered, and nothing else owed
         return render_item(request, me, item, partial="ack-panel", status=409 if error else 200, ack_error=error)
     if error:
         messages.error(request, error)

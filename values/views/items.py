@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import paging
 from accounts.http import Request, form_status
 from relationships.access import member_required
 from relationships.models import Membership
@@ -32,14 +33,19 @@ def item_list(request: Request, me: Membership) -> HttpResponse:
         due=request.GET.get("due") == "1",
         retired=request.GET.get("retired") == "1",
     )
-    context = {
-        "me": me,
-        "rows": selectors.item_list(me, filters),
-        "filters": filters,
+    page = selectors.item_list(me, filters, after=request.GET.get("after", ""))
+    context = {"me": me, "page": page, "query": paging.query_without_cursor(request.GET), "filters": filters}
+    if request.htmx and request.GET.get("after"):
+        # "More": the next cards, added to the list in place.
+        return render(request, "values/item_list.html#more-cards", {**context, "oob": True})
+    shown = selectors.OPEN_PROPOSALS_SHOWN
+    proposals = list(selectors.open_proposals(me)[: shown + 1]) if page.first else []
+    context |= {
         "kinds": Kind.choices,
         "categories": Category.choices,
         "people": me.polycule.memberships.active(),
-        "proposals": selectors.open_proposals(me),
+        "proposals": proposals[:shown],
+        "more_proposals": len(proposals) > shown,
     }
     return render(request, "values/item_list.html", context)
 
@@ -99,13 +105,16 @@ def render_item(
 def item_reaffirm(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
     item = item_or_404(me, item_id)
     try:
-        services.reaffirm(member=me, item=item)
+        reaffirmation = services.reaffirm(member=me, item=item)
     except services.RuleError as exc:
         error: str | None = exc.message
     else:
         error = None
+        # The stamp shows it at once; the next review is counted from today.
+        item.last_reaffirmed_at = reaffirmation.created_at  # type: ignore[attr-defined]
     if request.htmx:
-        item = item_or_404(me, item_id)
+        if error:
+            item = item_or_404(me, item_id)
         status = 409 if error else 200
         return render_item(
             request, me, item, partial="context-stamp", status=status, reaffirmed=not error, reaffirm_error=error
@@ -139,19 +148,25 @@ def item_consent(request: Request, me: Membership, item_id: UUID) -> HttpRespons
 @require_safe
 @member_required
 def version_list(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
+    """An item's versions, newest first, a page at a time."""
     item = item_or_404(me, item_id)
-    versions = list(item.versions.select_related("author").order_by("-number"))
-    return render(request, "values/version_list.html", {"me": me, "item": item, "versions": versions})
+    page = paging.page(item.versions.select_related("author"), ("-number",), after=request.GET.get("after", ""))
+    context = {"me": me, "item": item, "page": page, "query": paging.query_without_cursor(request.GET)}
+    if request.htmx and request.GET.get("after"):
+        return render(request, "values/version_list.html#more-versions", {**context, "oob": True})
+    return render(request, "values/version_list.html", context)
 
 
 @require_safe
 @member_required
 def version_diff(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
+    """Two versions side by side: only those two are read, however long the history."""
     item = item_or_404(me, item_id)
-    versions = {v.number: v for v in item.versions.select_related("author")}
-    newest = max(versions)
+    assert item.current_version is not None
+    newest = item.current_version.number
     old = number(request.GET.get("from"), default=max(newest - 1, 1))
     new = number(request.GET.get("to"), default=newest)
+    versions = {v.number: v for v in item.versions.filter(number__in={old, new}).select_related("author")}
     if old not in versions or new not in versions:
         raise Http404
     context = {
@@ -159,7 +174,7 @@ def version_diff(request: Request, me: Membership, item_id: UUID) -> HttpRespons
         "item": item,
         "old": versions[old],
         "new": versions[new],
-        "numbers": sorted(versions),
+        "newest": newest,
         "title_diff": word_diff(versions[old].title, versions[new].title),
         "text_diff": word_diff(versions[old].text, versions[new].text),
     }
@@ -167,8 +182,10 @@ def version_diff(request: Request, me: Membership, item_id: UUID) -> HttpRespons
 
 
 def number(value: str | None, *, default: int) -> int:
-    """A whole number from the query string; -1 (found nowhere) for anything else."""
+    """A whole number from the query string; -1 (found nowhere) for anything else, a number
+    too large for the database included."""
     try:
-        return int(value) if value else default
+        found = int(value) if value else default
     except ValueError:
         return -1
+    return found if 0 <= found < 2**31 else -1
