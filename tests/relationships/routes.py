@@ -18,9 +18,7 @@ ROUTES = [
     # Leaving asks for a fresh sign-in first: the matrix's sessions are not fresh.
     Route("relationships:polycule_leave", polycule, member=302, steward=302, queries=11),
     Route("relationships:polycule_leave", polycule, "post", member=302, steward=302, queries=12),
-    Route(
-        "relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=7, fragment=6
-    ),
+    Route("relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=7, fragment=6),
     Route("relationships:member_remove", target, member=403, queries=4),
     Route("relationships:member_remove", target, "post", member=403, steward=302, queries=7),
     Route("relationships:invitation_create", polycule, queries=3),
