@@ -91,8 +91,10 @@ class Browser:
 
     def check(self, label: str) -> None:
         """Screenshot the page and run axe-core on it: no violation allowed."""
-        # Let htmx finish swapping first (the header's count included, which a click may have
-        # asked for again): a half-faded element would fail the contrast check.
+        # Let htmx finish swapping first (the header's count included, which a page reached by a
+        # click asks for once its deferred scripts ran, at "load"): a half-faded element would
+        # fail the contrast check.
+        self.page.wait_for_load_state("load")
         if self.page.evaluate("() => typeof htmx !== 'undefined'"):
             expect(self.page.locator("#needs-count[hx-get]")).to_have_count(0)
         expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
