@@ -1,5 +1,5 @@
 # The README's commands. `make run` and `make test` work on a fresh machine:
-# they install uv, the Python packages, axe-core and (for tests) Chromium first.
+# they install uv, the Python packages, axe-core, vnu-jar and (for tests) Chromium and Java first.
 SHELL := /bin/bash
 
 # uv from PATH, or the copy pip just installed (pyenv may not have rehashed its shims yet).
@@ -23,11 +23,11 @@ install:
 		if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi; \
 	fi
 	$(UV) sync --frozen
-	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 		if command -v npm >/dev/null 2>&1; then \
 			npm ci --no-audit --no-fund; \
 		else \
-			echo "npm not found: browser tests need node_modules/axe-core (npm ci)."; \
+			echo "npm not found: the tests need node_modules/axe-core and vnu-jar (npm ci)."; \
 		fi; \
 	fi
 
@@ -43,6 +43,15 @@ test: install
 			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 		else \
 			echo "The browser tests need $(CHROMIUM): sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+	@if ! command -v java >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Java for the Nu HTML Checker"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless; \
+		else \
+			echo "The HTML validity test needs Java: sudo apt-get install -y default-jre-headless" >&2; \
 			exit 1; \
 		fi; \
 	fi

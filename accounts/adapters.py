@@ -17,6 +17,9 @@ from .next_page import after_sign_in
 from .validators import validate_deliverable_email
 
 _PREFIX = "fernet:"
+_CONFIRMED = "account/messages/email_confirmed.txt"
+_SIGNED_IN = "account/messages/logged_in.txt"
+_CONFIRMED_FLAG = "_trellis_email_confirmed"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,6 +35,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
         return after_sign_in(self.request) or super().get_email_verification_redirect_url(email_address)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # Confirming an address also signs the person in: one message ("confirmed, welcome")
+        # says both, instead of "confirmed" and "welcome" stacked.
+        if message_template == _CONFIRMED:
+            setattr(request, _CONFIRMED_FLAG, True)
+        elif message_template == _SIGNED_IN and getattr(request, _CONFIRMED_FLAG, False):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def render_mail(
         self,

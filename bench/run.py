@@ -43,12 +43,11 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import suppress
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import brotli  # type: ignore[import-untyped]
 
@@ -57,12 +56,13 @@ from load.run import (
     SERVER_ERROR,
     Interrupted,
     _interrupted,
+    database_urls,
     environment,
     free_port,
-    recreate,
     start,
     stop,
     tail,
+    throwaway_database,
     wait_until_up,
 )
 
@@ -82,16 +82,6 @@ ASSET = re.compile(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+s
 
 def say(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def database_urls(url: str) -> tuple[str, str]:
-    """The bench database's URL and the server's maintenance database URL, refusing any name
-    not made for this: the run drops the database it names."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"trellis_bench[a-z0-9_]*", name):
-        raise SystemExit(f"BENCH_DATABASE_URL must name a database called trellis_bench..., not {name!r}.")
-    return url, urlunsplit(parts._replace(path="/postgres"))
 
 
 # A client of our own: plain HTTP to 127.0.0.1, as the browser behind the TLS proxy.
@@ -552,20 +542,19 @@ def main(argv: list[str] | None = None) -> int:
     size = SIZES[args.size]
     rounds = args.rounds or size["rounds"]
     seconds = args.seconds or SECONDS[args.size]
-    database_url, admin_url = database_urls(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
-    name = urlsplit(database_url).path.lstrip("/")
+    database_url, admin_url = database_urls(
+        os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        prefix="trellis_bench",
+        variable="BENCH_DATABASE_URL",
+    )
     signal.signal(signal.SIGTERM, _interrupted)
 
     work = Path(tempfile.mkdtemp(prefix="trellis-bench-"))
     server: subprocess.Popen[bytes] | None = None
     server_log = work / "gunicorn.log"
-    created = False
     began = time.monotonic()
     try:
-        with environment(database_url) as env:
-            recreate(admin_url, name, create=True)
-            created = True
-            say(f"database {name} created; migrating and collecting static files")
+        with environment(database_url) as env, throwaway_database(database_url, admin_url, say=say):
             with (work / "collectstatic.log").open("wb") as log:
                 static = start([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env, log)
                 import django
@@ -664,13 +653,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         stop(server)
-        if created:
-            with suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            recreate(admin_url, name, create=False)
-            say(f"database {name} dropped")
         shutil.rmtree(work, ignore_errors=True)
 
 

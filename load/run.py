@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
@@ -73,13 +73,13 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 # The database
 
 
-def database_urls(url: str) -> tuple[str, str]:
-    """The load database's URL and the server's maintenance database URL, refusing any name not
+def database_urls(url: str, *, prefix: str = "trellis_load", variable: str = "LOAD_DATABASE_URL") -> tuple[str, str]:
+    """The run's database URL and the server's maintenance database URL, refusing any name not
     made for this: the run drops the database it names."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not re.fullmatch(r"trellis_load[a-z0-9_]*", name):
-        raise SystemExit(f"LOAD_DATABASE_URL must name a database called trellis_load..., not {name!r}.")
+    if not re.fullmatch(rf"{prefix}[a-z0-9_]*", name):
+        raise SystemExit(f"{variable} must name a database called {prefix}..., not {name!r}.")
     return url, urlunsplit(parts._replace(path="/postgres"))
 
 
@@ -91,6 +91,24 @@ def recreate(admin_url: str, name: str, *, create: bool) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         if create:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+@contextmanager
+def throwaway_database(database_url: str, admin_url: str, *, say: Callable[[str], None]) -> Iterator[None]:
+    """A new, empty database for the run (an old one of that name is dropped), dropped again
+    when the run ends, however it ends, after this process's own connections close."""
+    name = urlsplit(database_url).path.lstrip("/")
+    recreate(admin_url, name, create=True)
+    say(f"database {name} created; migrating and collecting static files")
+    try:
+        yield
+    finally:
+        with suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        recreate(admin_url, name, create=False)
+        say(f"database {name} dropped")
 
 
 # Processes
@@ -471,7 +489,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("LOAD_WORKERS", "4")))
     args = parser.parse_args(argv)
     database_url, admin_url = database_urls(os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
-    name = urlsplit(database_url).path.lstrip("/")
     signal.signal(signal.SIGTERM, _interrupted)
 
     work = Path(tempfile.mkdtemp(prefix="trellis-load-"))
@@ -479,13 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     swarm: subprocess.Popen[bytes] | None = None
     server_log = work / "gunicorn.log"
     swarm_log = work / "locust.log"
-    created = False
     try:
-        with environment(database_url) as env:
+        with environment(database_url) as env, throwaway_database(database_url, admin_url, say=say):
             started = time.monotonic()
-            recreate(admin_url, name, create=True)
-            created = True
-            say(f"database {name} created; migrating and collecting static files")
             with (work / "collectstatic.log").open("wb") as log:
                 static = start([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env, log)
                 import django
@@ -572,13 +585,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop(swarm, grace=5)
         stop(server)
-        if created:
-            with suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            recreate(admin_url, name, create=False)
-            say(f"database {name} dropped")
         shutil.rmtree(work, ignore_errors=True)
 
 

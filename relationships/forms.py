@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.validators import validate_deliverable_email
+from accounts.widgets import LongText
 
 from .models import Invitation, Membership, Polycule
 
@@ -33,7 +34,7 @@ class InvitationForm(forms.ModelForm[Invitation]):
         fields = ("email", "note")
         labels = {"email": "Their e-mail address", "note": "A personal note (optional)"}
         help_texts = {"note": "It goes in the invitation e-mail, above the link."}
-        widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+        widgets = {"note": LongText(attrs={"rows": 4})}
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]

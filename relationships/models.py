@@ -82,7 +82,11 @@ class Membership(models.Model):
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> "InvitationQuerySet":
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.unanswered().filter(expires_at__gt=timezone.now())
+
+    def unanswered(self) -> "InvitationQuerySet":
+        """Neither used nor revoked: waiting, or expired (a new link can still be sent)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
 class Invitation(models.Model):

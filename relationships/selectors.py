@@ -57,7 +57,8 @@ def polycule_page(me: Membership) -> PolyculePage:
     polycule = me.polycule
     members = list(polycule.memberships.active().select_related("user"))
     since = max(me.joined_at, timezone.now() - timedelta(days=RECENT_DAYS))
-    invitations = polycule.invitations.pending().select_related("invited_by")
+    # Expired ones stay listed, with a way to send a new link, until someone removes them.
+    invitations = polycule.invitations.unanswered().select_related("invited_by")
     return PolyculePage(
         polycule=polycule,
         members=[member_row(me, m) for m in members],

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.http import Request, form_status, reauthentication_required
+from accounts.next_page import offer_address
 
 from . import rules, selectors, services
 from .access import member_required
@@ -256,7 +257,22 @@ def invitation_landing(request: Request) -> HttpResponse:
     invitation = _landing_invitation(request)
     if invitation is None:
         return render(request, "relationships/invitation_invalid.html", status=404)
+    if _used_by_me(request, invitation):
+        # Someone following their own old link is already in: take them there.
+        forget_invitation(request)
+        return redirect(invitation.polycule)
+    if not request.user.is_authenticated and invitation.status == Invitation.Status.PENDING:
+        # The sign-up page this leads to fills in the invited address (accounts.forms.SignupForm).
+        offer_address(request, invitation.email)
     return _render_landing(request, invitation, MembershipForm(initial=_initial(request)))
+
+
+def _used_by_me(request: Request, invitation: Invitation) -> bool:
+    return (
+        invitation.accepted_membership_id is not None
+        and request.user.is_authenticated
+        and Membership.objects.active().filter(pk=invitation.accepted_membership_id, user=request.user).exists()
+    )
 
 
 def _initial(request: Request) -> dict[str, str]:
@@ -264,9 +280,13 @@ def _initial(request: Request) -> dict[str, str]:
 
 
 def _render_landing(
-    request: Request, invitation: Invitation, form: MembershipForm, error: str | None = None, status: int = 200
+    request: Request, invitation: Invitation, form: MembershipForm, error: str | None = None, status: int | None = None
 ) -> HttpResponse:
     state = invitation.status
+    if state in {Invitation.Status.ACCEPTED, Invitation.Status.REVOKED}:
+        # A used or withdrawn link may be in anyone's hands now: it names no polycule and no one.
+        message = error or services.STATUS_MESSAGES[state]
+        return render(request, "relationships/invitation_closed.html", {"message": message}, status=status or 410)
     context = {
         "invitation": invitation,
         "form": form,
@@ -276,7 +296,7 @@ def _render_landing(
         and services.email_matches(invitation=invitation, user=request.user),
         "next": reverse("relationships:invitation_landing"),
     }
-    return render(request, "relationships/invitation_landing.html", context, status=status)
+    return render(request, "relationships/invitation_landing.html", context, status=status or 200)
 
 
 @require_POST

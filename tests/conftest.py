@@ -5,8 +5,9 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
-from django.test import Client
+from django.test import Client, testcases
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
@@ -27,6 +28,30 @@ def _fresh_cache() -> None:
 # Query budgets count the statements production runs. A test runs inside a transaction, which
 # turns each atomic block into a savepoint that production's outermost block does not make, so
 # savepoints are not counted. These replace pytest-django's fixtures of the same names.
+class _SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time (and each connection closed after it)."""
+
+    def __init__(self, *args: object, connections_override: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serial_on_sqlite() -> Iterator[None]:
+    """The browser tests' live server hands the test's in-memory SQLite connection to its
+    request threads; two requests at once (a page and its header count) would use that one
+    connection together and fail ("bad parameter or other API misuse"). On SQLite it serves
+    one request at a time; on PostgreSQL each thread has its own connection, as in production."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = testcases.LiveServerThread.server_class
+    testcases.LiveServerThread.server_class = _SerialWSGIServer  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        testcases.LiveServerThread.server_class = threaded
+
+
 SAVEPOINT = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.IGNORECASE)
 type QueryBudget = Callable[[int], AbstractContextManager[CaptureQueriesContext]]
 

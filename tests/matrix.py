@@ -80,6 +80,7 @@ class Route:
     steward: int = 200
     # Most queries a signed-in member's request may make, whatever the amount of data: at most
     # 10 for a page (savepoints aside, tests/conftest.py); a write that redirects says its own.
+    # Counted with the production task backend: a task enqueued is a row, run by the worker.
     queries: int = 10
     # For in-place actions: the budget of the htmx request, which answers with a fragment.
     fragment: int | None = None

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import User
+from tests.accounts.worker import DATABASE_TASKS
 from tests.conversations.routes import ROUTES as CONVERSATION_ROUTES
 from tests.home.routes import ROUTES as HOME_ROUTES
 from tests.matrix import MEMBER, PERSONAS, SIGNED_OUT, STEWARD, Route, World, build_world
@@ -144,7 +145,7 @@ def test_each_persona_gets_what_the_route_promises_within_budget(
         assert response["Location"].startswith(reverse("account_login"))
         return
     if persona in {MEMBER, STEWARD}:
-        with django_assert_max_num_queries(route.queries):
+        with DATABASE_TASKS, django_assert_max_num_queries(route.queries):
             response = send(url, route.data(world))
     else:
         response = send(url, route.data(world))
@@ -159,7 +160,7 @@ def test_in_place_actions_answer_htmx_with_a_fragment_within_budget(
     url = reverse(route.name, kwargs=route.kwargs(world))
     send = getattr(_client(world, persona), route.method)
     assert route.fragment is not None
-    with django_assert_max_num_queries(route.fragment):
+    with DATABASE_TASKS, django_assert_max_num_queries(route.fragment):
         response = send(url, route.data(world), HTTP_HX_REQUEST="true")
     if response.status_code < 400 or response.status_code in {409, 422}:
         assert b"<html" not in response.content, "an htmx request got a whole page"

@@ -1,7 +1,9 @@
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Self
 
 from django import forms
 
+from accounts.widgets import LongText
 from relationships.models import Membership
 
 from .models import NOTE_MAX, TEXT_MAX, TITLE_MAX, WHY_MAX, Acknowledgment, Category, Kind, Response
@@ -30,15 +32,23 @@ class WordsForm(forms.Form):
     """The words of a version: title, text and the why behind it."""
 
     title = forms.CharField(max_length=TITLE_MAX, label="Title")
-    text = forms.CharField(
-        max_length=TEXT_MAX, label="In your own words", widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX})
-    )
+    text = forms.CharField(max_length=TEXT_MAX, label="In your own words", widget=LongText(attrs={"rows": 5}))
     why = forms.CharField(
         max_length=WHY_MAX,
         label="Why",
         help_text="The context: what led to this. It stays with this version, so later you remember.",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": WHY_MAX}),
+        widget=LongText(attrs={"rows": 3}),
     )
+
+    def for_a_boundary(self) -> Self:
+        """A boundary's why is invited, not demanded: a boundary needs no justification."""
+        why = self.fields["why"]
+        why.required = False
+        why.label = "Why (if you'd like to say)"
+        why.help_text = (
+            "Your boundary needs no justification. If you'd like the others to know what led to it, it helps."
+        )
+        return self
 
 
 class VersionedWordsForm(StampedForm, WordsForm):
@@ -64,9 +74,12 @@ class AudienceForm(forms.Form):
         help_text="You are always included. Nobody else will know it exists.",
     )
 
-    def __init__(self, *args: Any, me: Membership, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, me: Membership, members: Iterable[Membership] | None = None, **kwargs: Any) -> None:
+        """``members``: the polycule's active members, when the view read them already."""
         super().__init__(*args, **kwargs)
-        others = me.polycule.memberships.active().exclude(pk=me.pk)
+        if members is None:
+            members = me.polycule.memberships.active()
+        others = [m for m in members if m.pk != me.pk]
         audience = self.fields["audience"]
         assert isinstance(audience, forms.MultipleChoiceField)
         audience.choices = [(str(m.public_id), m.display_name) for m in others]
@@ -93,7 +106,7 @@ class AcknowledgmentForm(forms.Form):
         max_length=NOTE_MAX,
         required=False,
         label="How it lands for you (optional)",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        widget=LongText(attrs={"rows": 2}),
     )
 
 
@@ -105,7 +118,7 @@ class ResponseForm(StampedForm):
         required=False,
         label="A note",
         help_text="Needed for an objection: what would need to change for you?",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        widget=LongText(attrs={"rows": 2}),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -126,7 +139,7 @@ class DeclineForm(forms.Form):
         max_length=NOTE_MAX,
         label="Your reply",
         help_text="A few words on why, so the conversation can go on.",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX}),
+        widget=LongText(attrs={"rows": 3}),
     )
 
 

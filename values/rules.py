@@ -17,6 +17,9 @@ from relationships.models import Membership
 from .models import Item, Kind, Proposal
 
 NUDGE_EVERY = timedelta(hours=12)
+# "Still holds for me" is offered once a version has stood this long: saying it of something
+# set minutes ago says nothing.
+REAFFIRM_AFTER = timedelta(days=1)
 
 
 class Owed(models.TextChoices):
@@ -97,6 +100,12 @@ def can_consent(item: Item, member: Membership) -> bool:
 
 def can_reaffirm(item: Item, member: Membership) -> bool:
     return is_live(item)
+
+
+def worth_reaffirming(item: Item, now: datetime | None = None) -> bool:
+    """Whether "still holds for me" is worth offering: the current version has stood a while."""
+    version = item.current_version
+    return version is not None and version.created_at <= (now or timezone.now()) - REAFFIRM_AFTER
 
 
 # Suggestions

@@ -339,10 +339,37 @@ def latest_responses(proposal: Proposal) -> dict[int, Response]:
     return latest
 
 
+type Tally = list[tuple[Membership, Response | None]]
+
+
+def tally(proposal: Proposal) -> Tally:
+    """The item's audience (``Item.audience()``), each member with their latest answer to the
+    proposal's current wording or None, in one query: every answer is joined to its member."""
+    answers = FilteredRelation("responses", condition=Q(responses__revision_id=proposal.revision_id))
+    rows = (
+        proposal.item.audience_members()
+        .annotate(answer=answers)
+        .select_related("answer")  # type: ignore[misc]
+        .order_by("joined_at", "id", "answer__created_at", "answer__id")
+    )
+    members: dict[int, Membership] = {}
+    latest: dict[int, Response] = {}
+    for member in rows:
+        members.setdefault(member.pk, member)
+        answer = _given(member, "answer")
+        if answer is not None:
+            latest[member.pk] = answer
+    return [(member, latest.get(pk)) for pk, member in members.items()]
+
+
+def answered(counted: Tally) -> dict[int, Response]:
+    """``latest_responses`` from a tally: each answer by membership id."""
+    return {member.pk: answer for member, answer in counted if answer is not None}
+
+
 def waiting_on(proposal: Proposal) -> list[Membership]:
     """The audience members who have not answered the current wording."""
-    answered = latest_responses(proposal)
-    return [m for m in proposal.item.audience() if m.pk not in answered]
+    return [member for member, answer in tally(proposal) if answer is None]
 
 
 def last_nudged_at(proposal: Proposal) -> datetime | None:
@@ -408,6 +435,7 @@ class ItemPage:
         self.can_propose = rules.can_propose(item, me)
         self.can_retire = rules.can_retire(item, me)
         self.can_reaffirm = rules.can_reaffirm(item, me)
+        self.offer_reaffirm = self.can_reaffirm and rules.worth_reaffirming(item)
 
     @cached_property
     def audience(self) -> list[Membership]:
@@ -447,9 +475,9 @@ class ItemPage:
         return [s for s in self._suggestions if s.author_id == self.me.pk]
 
 
-def _given(member: Membership) -> Any:
+def _given(member: Membership, relation: str = "given") -> Any:
     # Django leaves a joined row that is not there unset, rather than None.
-    return getattr(member, "given", None)
+    return getattr(member, relation, None)
 
 
 def item_page(me: Membership, item: Item) -> ItemPage:
@@ -471,7 +499,7 @@ class ProposalPage:
     item: Item
     revision: ProposalRevision
     new_audience: list[Membership] | None  # None when it leaves the audience alone
-    tally: list[tuple[Membership, Response | None]]
+    tally: Tally
     waiting: list[Membership]
     mine: Response | None
     stale_base: bool
@@ -485,12 +513,13 @@ class ProposalPage:
 
 
 def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
-    answered = latest_responses(proposal)
-    audience = proposal.item.audience()
+    counted = tally(proposal)
+    audience = [member for member, _ in counted]
     revision = proposal.revision
     assert revision is not None
     base = proposal.base_version
-    waiting = [m for m in audience if m.pk not in answered]
+    waiting = [member for member, answer in counted if answer is None]
+    mine = next((answer for member, answer in counted if member.pk == me.pk), None)
     # Only the proposer reminds, and only while someone has not answered: nobody else asks.
     nudged_at = last_nudged_at(proposal) if proposal.proposer_id == me.pk and proposal.is_open and waiting else None
     return ProposalPage(
@@ -498,9 +527,9 @@ def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
         item=proposal.item,
         revision=revision,
         new_audience=None if revision.everyone is None else list(revision.audience.all()),
-        tally=[(m, answered.get(m.pk)) for m in audience],
+        tally=counted,
         waiting=waiting,
-        mine=answered.get(me.pk),
+        mine=mine,
         stale_base=base is not None and proposal.item.current_version_id != base.pk,
         text_diff=word_diff(base.text, revision.text) if base else None,
         revisions=proposal.revisions.order_by("-number"),

@@ -1,7 +1,8 @@
-"""The values' part of a polycule's timeline: item events, and members joining and leaving.
+"""The values' part of a polycule's timeline: item events, invitations, and members joining
+and leaving.
 
-Item events are stored (values.Event); joining and leaving are read from the memberships
-themselves. Each part is a query of the same columns (``COLUMNS``), so that the page that
+Item events are stored (values.Event); invitations, joining and leaving are read from the
+invitations and memberships themselves. Each part is a query of the same columns (``COLUMNS``), so that the page that
 gathers the timeline (home.timeline) merges them, and the parts of the apps above, with
 UNION ALL; ``lines`` turns the rows of a page back into lines.
 
@@ -17,13 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, TextField, UUIDField, Value
+from django.db.models import BigIntegerField, CharField, F, OuterRef, Q, QuerySet, Subquery, TextField, UUIDField, Value
 from django.db.models.functions import Cast
 
 from accounts import paging
-from relationships.models import Membership
+from relationships.models import Invitation, Membership
 
-from .models import Event, Item, Proposal, Version
+from .models import Acknowledgment, Event, Item, Proposal, Version
 
 # Every part's columns, in this order. ``ref`` is the row's own id (the event's, the
 # membership's...); ``public_ref`` and ``words`` carry what the apps above show of their
@@ -37,6 +38,7 @@ type After = tuple[datetime, str, int]
 
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
+INVITATION_SENT = "invitation_sent"
 KIND_GROUPS: dict[str, list[str]] = {
     "items": [
         Event.Kind.ITEM_CREATED,
@@ -52,14 +54,14 @@ KIND_GROUPS: dict[str, list[str]] = {
     ],
     "answers": [Event.Kind.ACKNOWLEDGED, Event.Kind.CONSENTED, Event.Kind.REAFFIRMED],
     "suggestions": [Event.Kind.SUGGESTED, Event.Kind.SUGGESTION_DECLINED],
-    "members": [MEMBER_JOINED, MEMBER_LEFT],
+    "members": [INVITATION_SENT, MEMBER_JOINED, MEMBER_LEFT],
 }
 KIND_LABELS = {
     "items": "Items set, changed or retired",
     "proposals": "Proposals",
     "answers": "Acknowledgments, consents and reaffirmations",
     "suggestions": "Suggestions",
-    "members": "People joining and leaving",
+    "members": "Invitations, people joining and leaving",
 }
 
 
@@ -77,6 +79,8 @@ class Line:
     # For the lines of the apps above: where the line leads, and in what words.
     url: str = ""
     text: str = ""
+    # Said of no one in particular ("adopted with everyone's consent"): no name before the verb.
+    impersonal: bool = False
 
 
 def none() -> Cast:
@@ -144,9 +148,11 @@ def parts(
         members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
         if person:
             members = members.filter(pk=person.pk)
-        for name, moment, subset in (
-            (MEMBER_JOINED, "joined_at", members),
-            (MEMBER_LEFT, "left_at", members.filter(left_at__isnull=False)),
+        # A joining's words: the name of whoever invited them, if an invitation brought them.
+        inviter = Invitation.objects.filter(accepted_membership=OuterRef("pk")).values("invited_by__display_name")[:1]
+        for name, moment, subset, words in (
+            (MEMBER_JOINED, "joined_at", members, Subquery(inviter, output_field=TextField())),
+            (MEMBER_LEFT, "left_at", members.filter(left_at__isnull=False), no_words()),
         ):
             found.append(
                 subset.annotate(
@@ -155,45 +161,85 @@ def parts(
                     ref=F("id"),
                     actor_ref=F("id"),
                     public_ref=no_public_ref(),
-                    words=no_words(),
+                    words=words,
                 ).values(*COLUMNS)
             )
+        invitations = Invitation.objects.filter(polycule_id=membership.polycule_id).order_by()
+        if person:
+            invitations = invitations.filter(invited_by=person)
+        found.append(
+            invitations.annotate(
+                at=F("created_at"),
+                kind=kind(INVITATION_SENT),
+                ref=F("id"),
+                actor_ref=F("invited_by_id"),
+                public_ref=no_public_ref(),
+                words=Cast(F("email"), output_field=TextField()),
+            ).values(*COLUMNS)
+        )
     return [newest(part, after=after, size=size) for part in found]
 
 
-def _verb(kind: str) -> str:
-    if kind == MEMBER_JOINED:
-        return "joined the polycule"
-    if kind == MEMBER_LEFT:
-        return "left the polycule"
-    return str(Event.Kind(kind).label)
+ANSWER_VERBS = {
+    Acknowledgment.Answer.UNDERSTOOD: "understood",
+    Acknowledgment.Answer.TALK: "would like to talk about",
+}
+
+
+def _member_line(r: Row, people: Mapping[int, Membership], founder: Membership | None) -> Line:
+    actor = people.get(r["actor_ref"])
+    if r["kind"] == MEMBER_LEFT:
+        verb = "left the polycule"
+    elif r["words"]:
+        verb = f"joined the polycule, invited by {r['words']}"
+    elif actor is not None and actor == founder:
+        verb = "started the polycule"
+    else:
+        verb = "joined the polycule"
+    return Line(at=r["at"], kind=r["kind"], actor=actor, verb=verb)
 
 
 def lines(rows: list[Row], *, people: Mapping[int, Membership]) -> list[Line | None]:
     """The lines of the rows that are the values' (None for the others): one query at most,
-    for the events; ``people`` are the polycule's memberships, by id."""
+    for the events (with what an acknowledgment said); ``people`` are the polycule's
+    memberships, by id."""
     refs = {r["ref"] for r in rows if r["kind"] in Event.Kind.values}
+    said = Acknowledgment.objects.filter(version=OuterRef("version"), member=OuterRef("actor")).values("answer")[:1]
     events = (
         Event.objects.select_related(
             "item__current_version", "item__polycule", "version", "proposal__revision", "proposal__item__polycule"
-        ).in_bulk(refs)
+        )
+        .annotate(answer=Subquery(said))
+        .in_bulk(refs)
         if refs
         else {}
     )
+    founder = min(people.values(), key=lambda m: (m.joined_at, m.pk), default=None)
     found: list[Line | None] = []
     for r in rows:
         if r["kind"] in {MEMBER_JOINED, MEMBER_LEFT}:
-            found.append(Line(at=r["at"], kind=r["kind"], actor=people.get(r["actor_ref"]), verb=_verb(r["kind"])))
+            found.append(_member_line(r, people, founder))
+        elif r["kind"] == INVITATION_SENT:
+            verb = f"invited {r['words']}"
+            found.append(Line(at=r["at"], kind=r["kind"], actor=people.get(r["actor_ref"]), verb=verb))
         elif (event := events.get(r["ref"])) is not None and r["kind"] in Event.Kind.values:
+            adopted = r["kind"] == Event.Kind.PROPOSAL_ADOPTED
+            if adopted:
+                verb = "Adopted with everyone's consent:"
+            elif r["kind"] == Event.Kind.ACKNOWLEDGED:
+                verb = ANSWER_VERBS.get(event.answer, "answered")
+            else:
+                verb = str(Event.Kind(r["kind"]).label)
             found.append(
                 Line(
                     at=r["at"],
                     kind=r["kind"],
-                    actor=people.get(r["actor_ref"]),
-                    verb=_verb(r["kind"]),
+                    actor=None if adopted else people.get(r["actor_ref"]),
+                    verb=verb,
                     item=event.item,
                     version=event.version,
                     proposal=event.proposal,
+                    impersonal=adopted,
                 )
             )
         else:

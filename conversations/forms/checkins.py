@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
 
+from accounts.widgets import LongText
 from relationships.models import Membership
 
 from ..models import NOTE_MAX, PROMPT_MAX, TEXT_MAX, TITLE_MAX
@@ -149,7 +150,7 @@ class ReconnectForm(forms.Form):
         max_length=NOTE_MAX,
         label="How are you, right now?",
         help_text="A line or two for the others: how this lands, what you need, what you're glad of.",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        widget=LongText(attrs={"rows": 2}),
         error_messages={"required": "Say a few words about how you are."},
     )
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.widgets import LongText
 from relationships.models import Membership
 from values.forms import AudienceForm
 from values.models import Item
@@ -16,14 +17,14 @@ class ChoiceForm(AudienceForm):
         max_length=TEXT_MAX,
         label="The choice",
         help_text="What you chose, or are about to. For example: “I'm seeing Sam on Friday; we'll stay in.”",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        widget=LongText(attrs={"rows": 3}),
     )
     why = forms.CharField(
         max_length=TEXT_MAX,
         required=False,
         label="Why (optional)",
         help_text="What's behind it, so that it lands the way you mean it.",
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        widget=LongText(attrs={"rows": 3}),
     )
     items = forms.MultipleChoiceField(
         label="What it touches (optional)",
@@ -64,5 +65,5 @@ class AnswerForm(forms.Form):
         max_length=NOTE_MAX,
         required=False,
         label="A note (optional)",
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        widget=LongText(attrs={"rows": 2}),
     )

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from accounts.widgets import LongText
+
 from ..models import TEXT_MAX
 
 TOO_LONG = f"Keep it under {TEXT_MAX} characters, please: this one has %(show_value)d."
@@ -12,7 +14,7 @@ def _text(label: str, rows: int) -> forms.CharField:
         label=label,
         max_length=TEXT_MAX,
         error_messages={"required": "Write something first.", "max_length": TOO_LONG},
-        widget=forms.Textarea(attrs={"rows": rows, "maxlength": TEXT_MAX}),
+        widget=LongText(attrs={"rows": rows}),
     )
 
 

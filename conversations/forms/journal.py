@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from accounts.widgets import LongText
 from relationships.models import Membership
 from values.forms import ItemCreateForm, StampedForm
 
@@ -17,7 +18,7 @@ class EntryForm(forms.Form):
         max_length=JOURNAL_MAX,
         label="Write freely",
         help_text="Only you can read this.",
-        widget=forms.Textarea(attrs={"rows": 10, "maxlength": JOURNAL_MAX}),
+        widget=LongText(attrs={"rows": 10}),
     )
 
 

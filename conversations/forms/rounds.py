@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from accounts.widgets import LongText
 from relationships.models import Membership
 
 from ..models import PROMPT_MAX, TEXT_MAX
@@ -44,7 +45,7 @@ class RoundForm(forms.Form):
         max_length=PROMPT_MAX,
         help_text="A situation to imagine together, such as “What if one of us fell for someone new?”",
         error_messages={"max_length": f"Keep it under {PROMPT_MAX} characters, please."},
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": PROMPT_MAX}),
+        widget=LongText(attrs={"rows": 3}),
     )
     participants = Participants(
         label="Who to ask",
@@ -117,5 +118,5 @@ class AnswerForm(forms.Form):
             "required": "Write your answer first.",
             "max_length": f"Keep your answer under {TEXT_MAX} characters, please: this one has %(show_value)d.",
         },
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX}),
+        widget=LongText(attrs={"rows": 5}),
     )

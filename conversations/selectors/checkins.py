@@ -96,7 +96,7 @@ def when(checkin: CheckIn) -> When:
         at=checkin.scheduled_for,
         zone=checkin.time_zone,
         local=dateformat.format(local, "l j F Y, H:i"),
-        iso=local.isoformat(),
+        iso=local.isoformat(timespec="seconds"),
     )
 
 
@@ -472,14 +472,18 @@ class CheckInPage:
 
 
 def checkin_page(
-    me: Membership, checkin: CheckIn, *, parts: Collection[str] = EVERY_PART, now: datetime | None = None
+    me: Membership,
+    checkin: CheckIn,
+    *,
+    parts: Collection[str] = EVERY_PART,
+    now: datetime | None = None,
+    audience: list[Membership] | None = None,
 ) -> CheckInPage:
+    """``audience``: ``checkin.audience()``, when the caller read it already."""
     lines: dict[int, Reconnect] = {}
     if RECONNECT in parts:
         audience, lines = people(checkin)
-        top = head(me, checkin, audience)
-    else:
-        top = head(me, checkin)
+    top = head(me, checkin, audience)
     own: list[ActionRow] = []
     carried: list[ActionRow] | None = None
     if ACTIONS in parts and REVIEW in parts:

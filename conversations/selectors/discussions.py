@@ -327,10 +327,14 @@ def thread_of(
 # The discussion pages
 
 
-def thread_about(me: Membership, about: About, *, after: str = "", newest: bool = False) -> Thread:
+def thread_about(
+    me: Membership, about: About, *, after: str = "", newest: bool = False, discussion: Discussion | None = None
+) -> Thread:
     """Only the thread of a discussion page, for its in-place fragment: after a new comment, the
-    newest page, where it landed; else the page after the cursor ``after``."""
-    discussion = Discussion.objects.filter(item=about.item, version=about.version, proposal=about.proposal).first()
+    newest page, where it landed; else the page after the cursor ``after``. ``discussion``, the
+    one a comment was just written in, spares looking it up."""
+    if discussion is None:
+        discussion = Discussion.objects.filter(item=about.item, version=about.version, proposal=about.proposal).first()
     if discussion is not None:
         discussion.item = about.item
     url = about.url(me.polycule.public_id)

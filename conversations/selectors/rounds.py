@@ -16,7 +16,7 @@ from relationships.models import Membership
 from .. import rules
 from ..models import Discussion, Round, RoundAnswer, RoundParticipant
 from ..prompts.whatif import Theme
-from .discussions import Thread, thread
+from .discussions import Thread, thread, through_the_gate
 
 
 def visible_round(me: Membership, public_id: UUID) -> Round | None:
@@ -142,6 +142,16 @@ def round_page(me: Membership, round: Round, *, after: str = "", newest: bool = 
         can_talk=rules.can_talk_round(round, me, audience),
         seen=any(p.membership_id == me.pk and p.seen_reveal_at is not None for p in places),
     )
+
+
+def round_thread(me: Membership, round: Round, *, newest: bool = False) -> Thread | None:
+    """Only the talk under the round, for its in-place fragment: None until the reveal opens it.
+    ``round`` comes from ``visible_round``: the viewer takes part in it."""
+    if not rules.is_revealed(round):
+        return None
+    discussion = _discussion_of(round)
+    comment_url = reverse("conversations:round_comment", args=[round.polycule.public_id, round.public_id])
+    return thread(me, discussion, comment_url=comment_url, audience=through_the_gate(me), newest=newest)
 
 
 def _discussion_of(round: Round) -> Discussion | None:

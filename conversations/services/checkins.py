@@ -4,9 +4,11 @@ that nothing lands on a check-in after it was held, and refuses with the rules' 
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from relationships.acting import acting
@@ -163,13 +165,27 @@ def start_checkin(
     )
 
 
-def _lock(checkin: CheckIn) -> CheckIn:
-    return CheckIn.objects.select_for_update(of=("self",)).select_related("polycule").get(pk=checkin.pk)
+def _lock(checkin: CheckIn, *members: Membership) -> tuple[CheckIn, list[Membership]]:
+    """The check-in, locked, with its audience as far as the rules ask it about ``members`` (the
+    acting one first), in one statement: those of them the gate (``visible_to``, which agrees with
+    ``audience()``) lets in and who are still in the polycule. Spares reading the whole audience."""
+    gates = {
+        f"lets_in_{i}": Exists(CheckIn.objects.visible_to(m).filter(pk=OuterRef("pk"))) for i, m in enumerate(members)
+    }
+    still = {f"still_{i}": Exists(Membership.objects.active().filter(pk=m.pk)) for i, m in enumerate(members)}
+    locked = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("polycule")
+        .annotate(**gates, **still)
+        .get(pk=checkin.pk)
+    )
+    row: Any = locked
+    audience = [m for i, m in enumerate(members) if getattr(row, f"lets_in_{i}") and getattr(row, f"still_{i}")]
+    return locked, audience
 
 
-def _open_to(checkin: CheckIn, member: Membership) -> list[Membership]:
-    """The check-in's audience, when the member may still add to it."""
-    audience = checkin.audience()
+def _open_to(checkin: CheckIn, member: Membership, audience: list[Membership]) -> list[Membership]:
+    """The check-in's audience, from ``_lock``, when the member may still add to it."""
     if not rules.can_add_to(checkin, member, audience):
         if not rules.can_take_part(checkin, member, audience):
             raise NotAllowed("This check-in isn't one you're part of.")
@@ -180,8 +196,8 @@ def _open_to(checkin: CheckIn, member: Membership) -> list[Membership]:
 @acting("member")
 def add_topic(*, member: Membership, checkin: CheckIn, title: str) -> Topic:
     """A topic for the agenda, from anyone the check-in is for, until it is held."""
-    checkin = _lock(checkin)
-    _open_to(checkin, member)
+    checkin, audience = _lock(checkin, member)
+    _open_to(checkin, member, audience)
     title = _words(title, limit=TITLE_MAX, empty="Give the topic a few words.", what="a topic")
     if checkin.topics.filter(title__iexact=title).exists():
         raise Duplicate(f"“{title}” is already on the agenda.")
@@ -191,8 +207,8 @@ def add_topic(*, member: Membership, checkin: CheckIn, title: str) -> Topic:
 @acting("member")
 def add_note(*, member: Membership, topic: Topic, text: str) -> TopicNote:
     """A note on a topic, said while talking it through."""
-    checkin = _lock(topic.checkin)
-    _open_to(checkin, member)
+    checkin, audience = _lock(topic.checkin, member)
+    _open_to(checkin, member, audience)
     text = _words(text, limit=TEXT_MAX, empty="Write a few words for the note.", what="a note")
     if topic.notes.filter(author=member, text=text).exists():
         raise Duplicate("You've already added this note.")
@@ -205,8 +221,8 @@ def agree_action(
 ) -> Action:
     """A follow-up agreed at the check-in, owned by someone it is for; carried to every later
     check-in until its owner marks it done."""
-    checkin = _lock(checkin)
-    audience = _open_to(checkin, member)
+    checkin, audience = _lock(checkin, member, owner)
+    _open_to(checkin, member, audience)
     if not owner.is_active or not rules.among(owner, audience):
         raise Invalid("Choose someone this check-in is for to take it on.")
     text = _words(text, limit=PROMPT_MAX, empty="Say what will be done.", what="an action")
@@ -237,8 +253,8 @@ def finish_action(*, member: Membership, action: Action) -> Action:
 @acting("member")
 def reconnect(*, member: Membership, checkin: CheckIn, text: str) -> Reconnect:
     """How the member is, said in the closing round: one line each, theirs to change until held."""
-    checkin = _lock(checkin)
-    _open_to(checkin, member)
+    checkin, audience = _lock(checkin, member)
+    _open_to(checkin, member, audience)
     text = _words(text, limit=NOTE_MAX, empty="Say a few words about how you are.", what="it")
     line, created = Reconnect.objects.get_or_create(checkin=checkin, member=member, defaults={"text": text})
     if not created and line.text != text:
@@ -250,8 +266,7 @@ def reconnect(*, member: Membership, checkin: CheckIn, text: str) -> Reconnect:
 @acting("member")
 def hold_checkin(*, member: Membership, checkin: CheckIn) -> CheckIn:
     """Marks the check-in held: from then on it is a record, and its open actions move on."""
-    checkin = _lock(checkin)
-    audience = checkin.audience()
+    checkin, audience = _lock(checkin, member)
     if not rules.can_hold(checkin, member, audience):
         if not rules.can_take_part(checkin, member, audience):
             raise NotAllowed("This check-in isn't one you're part of.")

@@ -4,6 +4,8 @@ them may say how it lands. Only the person who shared it reads the answers."""
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef
+
 from relationships.acting import acting
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
@@ -63,6 +65,8 @@ def share_choice(
     if not everyone:
         ChoiceAudience.objects.bulk_create(ChoiceAudience(choice=choice, membership=m) for m in told)
     choice.items.set(linked)
+    if Membership.polycule.is_cached(author):  # read with the author by the gate: where the choice is shown
+        choice.polycule = author.polycule
     return choice
 
 
@@ -70,8 +74,12 @@ def share_choice(
 def answer_choice(*, member: Membership, choice: Choice, feeling: Feeling, note: str = "") -> ChoiceResponse:
     """How the choice lands for someone told about it; a changed answer is a newer row."""
     # Answers from one person arrive one at a time, so "the latest" is never a tie.
-    choice = Choice.objects.select_for_update().get(pk=choice.pk)
-    audience = choice.audience()
+    # Locked with its audience as far as the rules ask it about the member: the gate
+    # (``visible_to``, which agrees with ``audience()``) lets them in or not. One statement.
+    gate = Choice.objects.visible_to(member).filter(pk=OuterRef("pk"))
+    locked = Choice.objects.select_for_update(of=("self",)).annotate(lets_in=Exists(gate)).get(pk=choice.pk)
+    choice = locked
+    audience = [member] if getattr(locked, "lets_in", False) else []
     if not rules.among(member, audience):
         # The same answer as for a choice that does not exist.
         raise NotAllowed("You are not among the people this was shared with.")

@@ -73,7 +73,7 @@ def start_draft(*, author: User, entry: JournalEntry, membership: Membership, ki
 
 
 def _lock_sendable(author: User, draft: Draft) -> Draft:
-    draft = Draft.objects.select_for_update(of=("self",)).select_related("membership").get(pk=draft.pk)
+    draft = Draft.objects.select_for_update(of=("self",)).select_related("membership__polycule").get(pk=draft.pk)
     if draft.author_id != author.pk:
         raise NotAllowed("This is not your draft.")
     if draft.sent_at is not None:

@@ -7,8 +7,10 @@ last answers at once reveal it exactly once. After the reveal, answers are froze
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -66,8 +68,8 @@ def open_round(
         raise RuleError("Choose people who are in this polycule.")
     if not rules.can_ask(asker, chosen):
         raise RuleError("Choose at least one other person to ask.")
-    # Locked so that the same form sent twice at once is seen as the double submit it is.
-    Membership.objects.select_for_update().filter(pk=asker.pk).first()
+    # The asker's row, locked by @acting, makes the same form sent twice at once wait for the
+    # first: the second sees it as the double submit it is.
     recent = Round.objects.filter(asker=asker, prompt=prompt, created_at__gte=timezone.now() - DOUBLE_SUBMIT)
     if recent.filter(revealed_at__isnull=True).exists():
         raise RuleError("You've just asked this: it's already waiting for answers.")
@@ -75,6 +77,8 @@ def open_round(
         polycule_id=asker.polycule_id, asker=asker, prompt=prompt, theme=theme, deadline=deadline
     )
     RoundParticipant.objects.bulk_create(RoundParticipant(round=round, membership=m) for m in [asker, *chosen])
+    if Membership.polycule.is_cached(asker):  # read with the asker by the gate: where the round is shown
+        round.polycule = asker.polycule
     return round
 
 
@@ -82,8 +86,27 @@ def _lock(round: Round) -> Round:
     return Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
 
 
-def _answered(round: Round) -> set[int]:
-    return set(RoundAnswer.objects.filter(round=round).values_list("member_id", flat=True))
+def _places(round: Round, member: Membership) -> tuple[list[Membership], set[int], RoundAnswer | None]:
+    """The round's audience (``round.audience()``), who has answered, and ``member``'s own answer
+    (its words are not read: they are about to change), in one query."""
+    theirs = RoundAnswer.objects.filter(round=round, member=OuterRef("membership"))
+    mine = RoundAnswer.objects.filter(round=round, member=member)
+    rows: list[Any] = list(
+        RoundParticipant.objects.filter(round=round)
+        .select_related("membership")
+        .annotate(
+            answered=Exists(theirs),
+            mine_id=Subquery(mine.values("pk")[:1]),
+            mine_created=Subquery(mine.values("created_at")[:1]),
+        )
+        .order_by("membership__joined_at", "membership__id")
+    )
+    audience = [row.membership for row in rows if row.membership.is_active]
+    answered = {row.membership_id for row in rows if row.answered}
+    own = None
+    if rows and rows[0].mine_id is not None:
+        own = RoundAnswer(pk=rows[0].mine_id, round=round, member=member, created_at=rows[0].mine_created)
+    return audience, answered, own
 
 
 def _refuse_answering(round: Round, member: Membership, audience: list[Membership]) -> None:
@@ -94,17 +117,18 @@ def _refuse_answering(round: Round, member: Membership, audience: list[Membershi
     raise NotAllowed("Only the people this what-if was put to can answer it.")
 
 
-def _reveal(round: Round, by: Membership) -> None:
+def _reveal(round: Round, by: Membership, audience: list[Membership]) -> None:
     """Reveals a locked round and opens the talk under it, in the caller's transaction."""
     round.revealed_at = timezone.now()
     round.save(update_fields=["revealed_at"])
-    discussions.open_for_round(round=round, by=by)
+    round.discussion = discussions.open_for_round(round=round, by=by, revealing=audience)
 
 
-def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Membership]) -> bool:
-    if not rules.is_ready_to_reveal(round, audience, _answered(round)):
+def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Membership], answered: set[int]) -> bool:
+    """``audience`` and ``answered`` as ``_places`` reads them."""
+    if not rules.is_ready_to_reveal(round, audience, answered):
         return False
-    _reveal(round, by)
+    _reveal(round, by, audience)
     return True
 
 
@@ -112,18 +136,17 @@ def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Me
 def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
     """Saves the member's sealed answer, or changes it; the last answer reveals them all."""
     round = _lock(round)
-    audience = round.audience()
+    audience, answered, saved = _places(round, member)
     _refuse_answering(round, member, audience)
     text = _words(text, limit=TEXT_MAX, empty="Write your answer first.", noun="your answer")
     now = timezone.now()
-    saved, created = RoundAnswer.objects.get_or_create(
-        round=round, member=member, defaults={"text": text, "created_at": now, "updated_at": now}
-    )
-    if not created:
+    if saved is None:  # the round's lock keeps a second answer from being made meanwhile
+        saved = RoundAnswer.objects.create(round=round, member=member, text=text, created_at=now, updated_at=now)
+    else:
         saved.text, saved.updated_at = text, now
         saved.save(update_fields=["text", "updated_at"])
     saved.round = round
-    _reveal_if_everyone_answered(round, member, audience)
+    _reveal_if_everyone_answered(round, member, audience, answered | {member.pk})
     return saved
 
 
@@ -142,12 +165,12 @@ def reveal(*, by: Membership, round: Round) -> Round:
     """Opens every answer at once: anyone taking part once everyone still here has answered
     (someone left), or the asker after the deadline they set."""
     round = _lock(round)
-    audience = round.audience()
+    audience, answered, _ = _places(round, by)
     if rules.is_revealed(round):
         raise RuleError("The answers are already revealed.")
     if not rules.among(by, audience):
         raise NotAllowed("Only the people this what-if was put to can reveal it.")
-    if _reveal_if_everyone_answered(round, by, audience):
+    if _reveal_if_everyone_answered(round, by, audience, answered):
         return round
     if not rules.can_reveal(round, by):
         if round.asker_id != by.pk:
@@ -156,7 +179,7 @@ def reveal(*, by: Membership, round: Round) -> Round:
             raise RuleError("The answers open once everyone has answered: you set no deadline.")
         when = date_format(timezone.localtime(round.deadline), "DATETIME_FORMAT")
         raise RuleError(f"You can reveal the answers once the deadline has passed ({when}).")
-    _reveal(round, by)
+    _reveal(round, by, audience)
     return round
 
 
@@ -165,7 +188,8 @@ def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
     """When someone left a round that was waiting only for them, it is revealed the next time one
     of the others opens it. Whether it was revealed now."""
     round = _lock(round)
-    return _reveal_if_everyone_answered(round, by, round.audience())
+    audience, answered, _ = _places(round, by)
+    return _reveal_if_everyone_answered(round, by, audience, answered)
 
 
 @acting("member")
@@ -179,10 +203,22 @@ def mark_seen(*, member: Membership, round: Round) -> None:
 
 @acting("author")
 def comment(*, author: Membership, round: Round, text: str, parent: Comment | None = None) -> Comment:
-    """A comment in the talk under a revealed round, by someone taking part in it."""
-    if not rules.can_talk_round(round, author, round.audience()):
-        if not rules.is_revealed(round):
-            raise RuleError("The talk opens once the answers are revealed.")
-        raise NotAllowed("Only the people this what-if was put to can talk about it.")
-    discussion = Discussion.objects.filter(round=round).first() or discussions.open_for_round(round=round, by=author)
-    return discussions.comment(author=author, discussion=discussion, text=text, parent=parent)
+    """A comment in the talk under a revealed round, by someone taking part in it. The talk opens
+    with the reveal: once it is there, ``discussions.comment`` asks the gate who takes part."""
+    refused = "Only the people this what-if was put to can talk about it."
+    discussion = _talk_of(round)
+    if discussion is None:
+        if not rules.can_talk_round(round, author, round.audience()):
+            if not rules.is_revealed(round):
+                raise RuleError("The talk opens once the answers are revealed.")
+            raise NotAllowed(refused)
+        discussion = discussions.open_for_round(round=round, by=author)
+    return discussions.comment(author=author, discussion=discussion, text=text, parent=parent, refused=refused)
+
+
+def _talk_of(round: Round) -> Discussion | None:
+    """The talk under the round: read with it (``selectors.rounds.visible_round``), else asked for."""
+    try:
+        return round.discussion
+    except Discussion.DoesNotExist:
+        return None

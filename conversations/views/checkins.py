@@ -108,11 +108,20 @@ def checkin_detail(request: Request, me: Membership, checkin_id: UUID) -> HttpRe
 
 
 def _show(
-    request: Request, me: Membership, checkin: CheckIn, part: str = "", *, status: int = 200, **extra: Any
+    request: Request,
+    me: Membership,
+    checkin: CheckIn,
+    part: str = "",
+    *,
+    status: int = 200,
+    audience: list[Membership] | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    """The check-in page, or for htmx the part named (with what it moves elsewhere)."""
+    """The check-in page, or for htmx the part named (with what it moves elsewhere).
+    ``audience``: ``checkin.audience()``, when the view read it already."""
     in_place = bool(part and request.htmx)
-    page = selectors.checkin_page(me, checkin, parts=PARTS[part] if in_place else selectors.EVERY_PART)
+    parts = PARTS[part] if in_place else selectors.EVERY_PART
+    page = selectors.checkin_page(me, checkin, parts=parts, audience=audience)
     mine = page.reconnects.mine if page.reconnects else None
     context = {
         "me": me,
@@ -140,9 +149,9 @@ def _refused(
     return _show(request, me, checkin, part, status=_status(exc), error=exc.message, error_in=part, **extra)
 
 
-def _done(request: Request, me: Membership, checkin: CheckIn, part: str, message: str) -> HttpResponse:
+def _done(request: Request, me: Membership, checkin: CheckIn, part: str, message: str, **extra: Any) -> HttpResponse:
     if request.htmx:
-        return _show(request, me, checkin, part, saved=part)
+        return _show(request, me, checkin, part, saved=part, **extra)
     messages.success(request, message)
     return redirect(checkin)
 
@@ -198,18 +207,20 @@ def note_create(request: Request, me: Membership, topic_id: UUID) -> HttpRespons
 @member_required
 def action_create(request: Request, me: Membership, checkin_id: UUID) -> HttpResponse:
     checkin = _checkin_or_404(me, checkin_id)
-    form = ActionForm(request.POST, audience=checkin.audience(), me=me)
+    audience = checkin.audience()
+    form = ActionForm(request.POST, audience=audience, me=me)
     if not form.is_valid():
-        return _show(request, me, checkin, "actions", status=422, action_form=form)
+        return _show(request, me, checkin, "actions", status=422, audience=audience, action_form=form)
     data = form.cleaned_data
     try:
         services.agree_action(member=me, checkin=checkin, owner=data["owner"], text=data["text"], due_on=data["due_on"])
     except services.BadTime as exc:
         form.add_error("due_on", exc.message)
-        return _show(request, me, checkin, "actions", status=422, action_form=form)
+        return _show(request, me, checkin, "actions", status=422, audience=audience, action_form=form)
     except RuleError as exc:
-        return _refused(request, me, checkin, "actions", exc, action_form=form)
-    return _done(request, me, checkin, "actions", "Added. It comes back at every check-in until it's done.")
+        return _refused(request, me, checkin, "actions", exc, audience=audience, action_form=form)
+    done = "Added. It comes back at every check-in until it's done."
+    return _done(request, me, checkin, "actions", done, audience=audience)
 
 
 @require_POST
@@ -256,10 +267,11 @@ def reconnect(request: Request, me: Membership, checkin_id: UUID) -> HttpRespons
 @require_POST
 @member_required
 def checkin_hold(request: Request, me: Membership, checkin_id: UUID) -> HttpResponse:
-    checkin = _checkin_or_404(me, checkin_id)
+    checkin = _checkin_or_404(me, checkin_id, with_since=True)
     try:
-        services.hold_checkin(member=me, checkin=checkin)
+        held = services.hold_checkin(member=me, checkin=checkin)
     except RuleError as exc:
         return _refused(request, me, checkin, "checkin-body", exc)
-    checkin = _checkin_or_404(me, checkin_id)
+    # The last one held before it stays the one read with it: none was held between.
+    checkin.held_at, checkin.held_by = held.held_at, held.held_by
     return _done(request, me, checkin, "checkin-body", "Marked as held. Its open actions move on to the next one.")

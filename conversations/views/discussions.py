@@ -58,13 +58,14 @@ def more_comments(request: Request, me: Membership, thread: selectors.Thread) ->
 def _discussion(request: Request, me: Membership, about: selectors.About) -> HttpResponse:
     form = CommentForm(_posted(request))
     status, error = 200, ""
+    written: Comment | None = None
     if form.is_bound:
         if not form.is_valid():
             status, error = 422, _mistake(form)
         else:
             try:
                 text = form.cleaned_data["text"]
-                services.comment_about(
+                written = services.comment_about(
                     author=me, item=about.item, version=about.version, proposal=about.proposal, text=text
                 )
             except NotAllowed:
@@ -78,7 +79,8 @@ def _discussion(request: Request, me: Membership, about: selectors.About) -> Htt
     mistake = {"error": error, "error_at": "new", "kept": request.POST.get("text", "")} if error else {}
     if form.is_bound and request.htmx:
         done = "" if error else "Sent. It's there for the others to read."
-        thread = selectors.thread_about(me, about, newest=not error)
+        discussion = written.discussion if written is not None else None
+        thread = selectors.thread_about(me, about, newest=not error, discussion=discussion)
         return _thread_fragment(request, me, thread, status=status, done=done, **mistake)
     if not form.is_bound and more.wants_more(request):
         return more_comments(request, me, selectors.thread_about(me, about, after=more.cursor(request)))
@@ -203,7 +205,7 @@ def comment_reply(request: Request, me: Membership, comment_id: UUID) -> HttpRes
 @member_required
 def comment_correct(request: Request, me: Membership, comment_id: UUID) -> HttpResponse:
     comment = _comment_or_404(me, comment_id)
-    if not rules.can_correct(comment, me, comment.discussion.audience()):
+    if not rules.can_correct(comment, me, selectors.through_the_gate(me)):
         raise Http404  # someone else's words are theirs to correct
     if request.method == "GET":
         latest = comment.revisions.order_by("-number").first()

@@ -86,7 +86,7 @@ def round_detail(request: Request, me: Membership, round_id: UUID) -> HttpRespon
     return render_round(request, me, round)
 
 
-type Action = Callable[[Round], object]
+type Action = Callable[[Round], Round | None]
 type Done = Callable[[Round], str]
 
 
@@ -96,13 +96,13 @@ def _act(request: Request, me: Membership, round_id: UUID, action: Action, done:
     round that has moved on (revealed meanwhile, a double submit)."""
     round = round_or_404(me, round_id)
     try:
-        action(round)
+        changed = action(round)
     except services.NotAllowed as exc:
         status, error = 403, exc.message
     except services.RuleError as exc:
         status, error = 409, exc.message
     else:
-        round = round_or_404(me, round_id)  # perhaps revealed by this very action
+        round = changed or round  # as the action left it: perhaps revealed by it, its talk opened
         if not request.htmx:
             messages.success(request, done(round))
             return redirect(round)
@@ -124,7 +124,7 @@ def round_answer(request: Request, me: Membership, round_id: UUID) -> HttpRespon
         return render_round(request, me, round, partial="round-panel", status=422, answer_form=form)
     text = form.cleaned_data["text"]
     sealed = _revealed_or("Your answer is sealed. Nobody can read it until everyone has answered.")
-    return _act(request, me, round_id, lambda r: services.answer(member=me, round=r, text=text), sealed)
+    return _act(request, me, round_id, lambda r: services.answer(member=me, round=r, text=text).round, sealed)
 
 
 @require_POST
@@ -162,11 +162,11 @@ def round_comment(request: Request, me: Membership, round_id: UUID) -> HttpRespo
         messages.success(request, "Your comment is there for the others to read.")
         return redirect(round.get_absolute_url() + "#discussion")
     mistake = {"error": error, "error_at": "new", "kept": request.POST.get("text", "")} if error else {}
-    page = selectors.round_page(me, round, newest=status == 200)
-    if page.thread is None:  # not revealed: there is no talk to show yet
+    thread = selectors.round_thread(me, round, newest=status == 200)
+    if thread is None:  # not revealed: there is no talk to show yet
         return render_round(request, me, round, partial="round-panel", status=status, panel_error=error)
     if request.htmx:
         done = "" if error else "Sent. It's there for the others to read."
-        context = {"me": me, "thread": page.thread, "done": done, **mistake}
+        context = {"me": me, "thread": thread, "done": done, **mistake}
         return render(request, THREAD, context, status=status)
     return render_round(request, me, round, status=status, **mistake)

@@ -18,10 +18,17 @@ def when(value: datetime | None) -> SafeString | str:
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
+        # HTML allows at most three digits of a second's fraction: whole seconds say enough.
+        local.isoformat(timespec="seconds"),
         date_format(local, "DATETIME_FORMAT"),
         _roughly(naturaltime(value)),
     )
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    """A time for ``<time datetime>``: HTML allows at most three digits of a second's fraction."""
+    return "" if value is None else value.isoformat(timespec="seconds")
 
 
 def _roughly(phrase: str) -> str:

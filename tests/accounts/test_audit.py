@@ -115,7 +115,7 @@ def test_signing_up_confirming_and_signing_out_are_logged(
     db: None, audit_log: AuditLog, mailoutbox: list[EmailMessage]
 ) -> None:
     client = Client()
-    data = {"email": "newcomer@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    data = {"name": "Eli", "email": "newcomer@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     assert client.post(reverse("account_signup"), data).status_code == 302
     user = User.objects.get(email="newcomer@example.com")
     audit_log.one("signed_up", user)
@@ -432,7 +432,7 @@ def test_a_whole_journey_leaves_no_secret_or_word_in_the_log(
 
     def sign_up(email: str) -> Client:
         client = Client()
-        data = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        data = {"name": "Eli", "email": email, "password1": PASSWORD, "password2": PASSWORD}
         assert client.post(reverse("account_signup"), data).status_code == 302
         confirm = _path_in(mailoutbox[-1], r"/accounts/confirm-email/[^/\s]+/")
         secrets.add(confirm.rstrip("/").rsplit("/", 1)[-1])

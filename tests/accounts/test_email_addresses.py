@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 NEW_PASSWORD = "a long and happy password"
-PASSWORDS = f"password1={quote_plus(NEW_PASSWORD)}&password2={quote_plus(NEW_PASSWORD)}"
+PASSWORDS = f"name=Eli&password1={quote_plus(NEW_PASSWORD)}&password2={quote_plus(NEW_PASSWORD)}"
 
 # Each passes Django's own EmailValidator; each broke (or misdirected) the mail layer.
 UNWRITABLE = {

@@ -1,5 +1,6 @@
 """Every mail goes through accounts.mail.make_message and one layout: the invitation and allauth's."""
 
+import re
 from pathlib import Path
 
 import allauth
@@ -166,7 +167,8 @@ def test_an_invitation_no_longer_pending_is_not_mailed(ana: Membership, mailoutb
 
 def test_signing_up_sends_the_verification_mail_in_the_layout(db: None, mailoutbox: list[EmailMessage]) -> None:
     Client().post(
-        reverse("account_signup"), {"email": "cam@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        reverse("account_signup"),
+        {"name": "Cam", "email": "cam@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     (message,) = mailoutbox
     assert message.to == ["cam@example.com"]
@@ -264,7 +266,10 @@ def test_a_notice_keeps_addresses_as_written_in_the_text_and_escapes_them_in_htm
 def test_no_mail_sent_in_a_visit_greets_with_the_site_name(db: None, mailoutbox: list[EmailMessage]) -> None:
     known = UserFactory.create()
     for email in (known.email, "new@example.com"):
-        Client().post(reverse("account_signup"), {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        Client().post(
+            reverse("account_signup"),
+            {"name": "Eli", "email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
         Client().post(reverse("account_reset_password"), {"email": email})
     assert len(mailoutbox) == 4
     for message in mailoutbox:
@@ -273,3 +278,24 @@ def test_no_mail_sent_in_a_visit_greets_with_the_site_name(db: None, mailoutbox:
         assert "Hello from" not in message.body
         assert "testserver" not in first_line
         assert "127.0.0.1:8000" not in message.body
+
+
+def test_mails_from_a_development_server_say_trellis_never_its_address(
+    user: User, mailoutbox: list[EmailMessage]
+) -> None:
+    # allauth's own mails open with "Hello from {{ site_name }}", which is the host when no Site
+    # is set up ("Hello from 127.0.0.1:8000"): Trellis's say Trellis, and the host is in links only.
+    client = Client(headers={"host": "127.0.0.1:8000"})
+    client.post(
+        reverse("account_signup"),
+        {"name": "Cam", "email": "cam@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert message.subject.startswith("Trellis: ")
+        for said in (str(message.subject), str(message.body), _html(message)):
+            assert "127.0.0.1:8000" not in re.sub(r"https?://127\.0\.0\.1:8000/\S*", "", said)
+            assert "Hello from" not in said
+        assert "\nTrellis\n" in str(message.body)
+        _assert_in_the_layout(message)

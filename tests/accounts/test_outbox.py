@@ -412,6 +412,7 @@ def test_retry_due_costs_the_same_however_many_mails_wait(
         (
             "account_signup",
             {
+                "name": "Cam",
                 "email": "cam@example.com",
                 "password1": "a long and happy password",
                 "password2": "a long and happy password",

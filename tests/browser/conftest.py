@@ -87,7 +87,7 @@ class Browser:
         # The header's count arrives just after the page (hx-trigger "load"): wait for it, so
         # that no request is still in flight when the test changes the database behind it.
         if self.page.evaluate("() => typeof htmx !== 'undefined'"):
-            expect(self.page.locator("#needs-count[hx-get]")).to_have_count(0)
+            expect(self.page.locator("#needs-count[data-hx-get]")).to_have_count(0)
 
     def check(self, label: str) -> None:
         """Screenshot the page and run axe-core on it: no violation allowed."""
@@ -96,7 +96,7 @@ class Browser:
         # fail the contrast check.
         self.page.wait_for_load_state("load")
         if self.page.evaluate("() => typeof htmx !== 'undefined'"):
-            expect(self.page.locator("#needs-count[hx-get]")).to_have_count(0)
+            expect(self.page.locator("#needs-count[data-hx-get]")).to_have_count(0)
         expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
         self.shot(label)
         assert_accessible(self.page, label)
@@ -148,6 +148,6 @@ def new_person(browser: Any, live_server: Any, name: str, violations: list[str])
 
 def sign_in(person: Browser, email: str, password: str) -> None:
     person.go("/accounts/login/")
-    person.page.get_by_label("Email").fill(email)
-    person.page.get_by_label("Password:", exact=True).fill(password)
-    person.page.get_by_role("button", name="Sign In", exact=True).click()
+    person.page.get_by_label("E-mail address").fill(email)
+    person.page.get_by_label("Password").fill(password)
+    person.page.get_by_role("button", name="Sign in", exact=True).click()

@@ -2,13 +2,15 @@
 and the person is told in place, in an announced message that goes away once a retry works."""
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Route, expect
 
 from relationships.demo import DEMO_PASSWORD, seed_people
 from values import services
-from values.models import Acknowledgment, Reaffirmation
+from values.models import Acknowledgment, Reaffirmation, Version
 
 from .conftest import Browser, sign_in
 
@@ -28,6 +30,8 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
         text="I'd like to hear about a sleepover before it happens.",
         why="A surprise night away left me feeling shut out.",
     )
+    # "Still holds for me" is offered once a version has stood a while.
+    Version.objects.filter(item=item).update(created_at=timezone.now() - timedelta(days=3))
     ana = people["Ana"]
     sign_in(browse, "ana@example.com", DEMO_PASSWORD)
     page = browse.page

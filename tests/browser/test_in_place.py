@@ -1,6 +1,7 @@
 """In-place actions on a polycule's page: with JavaScript they swap a fragment,
 without it the same forms post and redirect."""
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -8,6 +9,7 @@ from playwright.sync_api import expect
 
 from relationships.demo import DEMO_PASSWORD, seed_people
 from relationships.services import invite
+from tests.values.build import boundary
 
 from .conftest import Browser, sign_in
 
@@ -52,3 +54,66 @@ def test_the_same_forms_work_without_javascript(browser: Any, live_server: Any, 
     page.locator("li", has_text="eli@example.com").get_by_role("button", name="Revoke").click()
     expect(page.get_by_text("The invitation to eli@example.com no longer works.")).to_be_visible()
     person.shot("without javascript")
+
+
+def _focused_inside(page: Any, selector: str) -> bool:
+    return bool(page.evaluate("s => !!document.activeElement.closest(s)", selector))
+
+
+def test_after_an_in_place_action_focus_moves_to_it_and_the_result_is_announced(browse: Browser) -> None:
+    people = seed_people()
+    invitation = invite(by=people["Ana"], email="eli@example.com", note="")
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("relationships:polycule_detail", args=[people["Ana"].polycule.public_id]))
+    announce = page.locator("#announce")
+    expect(announce).to_have_attribute("aria-live", "polite")
+    expect(announce).to_be_empty()  # the header's count, loaded with the page, says nothing
+    row = f"#invitation-{invitation.public_id}"
+    page.locator(row).get_by_role("button", name="Resend").click()
+    expect(announce).to_have_text("Sent again to eli@example.com.")
+    assert _focused_inside(page, row)
+    page.locator(row).get_by_role("button", name="Revoke").click()
+    expect(announce).to_have_text("The invitation to eli@example.com no longer works.")
+    assert _focused_inside(page, row)
+    browse.check("focus after an in-place action")
+
+
+def test_more_focuses_the_first_new_line_and_says_how_many_came(browse: Browser) -> None:
+    people = seed_people()
+    for n in range(35):
+        boundary(people["Ana"], f"Boundary {n:02d}")
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("home:timeline", args=[people["Ana"].polycule.public_id]))
+    before = page.locator("#timeline-rows > li").count()
+    page.get_by_role("link", name="More").click()
+    expect(page.locator("#announce")).to_have_text(re.compile(r"^\d+ more shown\.$"))
+    shown = int(page.locator("#announce").inner_text().split()[0])
+    expect(page.locator("#timeline-rows > li")).to_have_count(before + shown)
+    assert page.evaluate("() => document.activeElement.matches('#timeline-rows > li')")
+    index = page.evaluate("() => [...document.querySelectorAll('#timeline-rows > li')].indexOf(document.activeElement)")
+    assert index == before
+
+
+def test_a_long_paste_is_never_cut_and_the_room_left_shows(browse: Browser) -> None:
+    people = seed_people()
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("values:item_create", args=[people["Ana"].polycule.public_id, "boundary"]))
+    text = page.get_by_label("In your own words")
+    assert text.get_attribute("maxlength") is None
+    limit = int(text.get_attribute("data-max") or 0)
+    text.fill("x" * (limit + 12))
+    assert len(text.input_value()) == limit + 12  # nothing cut
+    expect(page.locator(".room-left").first).to_contain_text("12 characters over the limit")
+    # Sharing with chosen people shows the checkboxes only once that is picked: CSS, no script.
+    people_field = page.locator(".field-audience")
+    expect(people_field).to_be_hidden()
+    page.get_by_label("Only the people I choose").check()
+    expect(people_field).to_be_visible()
+    page.get_by_label("Title").fill("Sleepovers")
+    page.get_by_role("button", name="Set it").click()
+    expect(page.get_by_text("Ensure this value has at most")).to_be_visible()
+    assert len(page.get_by_label("In your own words").input_value()) == limit + 12  # still every word
+    browse.check("a long paste kept")

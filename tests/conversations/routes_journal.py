@@ -53,6 +53,6 @@ ROUTES = [
     Route("conversations:draft_edit", draft, member=404, queries=4, private=True),
     Route("conversations:draft_edit", draft, "post", lambda w: _form(BOUNDARY), 404, 302, queries=6, private=True),
     Route("conversations:draft_pause", draft, member=404, queries=4, private=True),
-    Route("conversations:draft_send", draft, "post", member=404, steward=302, queries=13, private=True),
+    Route("conversations:draft_send", draft, "post", member=404, steward=302, queries=12, private=True),
     Route("conversations:draft_keep", draft, "post", member=404, steward=302, queries=6, private=True),
 ]

@@ -163,7 +163,7 @@ def test_adding_a_topic_in_place_answers_with_the_agenda_and_opens_its_place_und
     response = client(ben).post(url("topic_create", ben, **at(checkin)), {"title": "Holidays"}, **HTMX)
     assert_fragment(response, 'id="agenda"', "Holidays", "Added to the agenda.")
     html = page(response)
-    assert 'id="discuss" class="checkin-part" aria-labelledby="discuss-heading" hx-swap-oob="true"' in html
+    assert 'id="discuss" class="checkin-part" aria-labelledby="discuss-heading" data-hx-swap-oob="true"' in html
     assert f'id="topic-{Topic.objects.get().public_id}"' in html
     assert 'id="actions"' not in html
 

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from conversations.models import Choice, Discussion
 from home.timeline import PAGE_SIZE
+from relationships import services as relationships
 from relationships.models import Membership
-from tests.values.build import HTMX, UNDERSTOOD, boundary, client, page
+from tests.factories import UserFactory
+from tests.values.build import HTMX, UNDERSTOOD, adopted, boundary, client, page
 from values import services
-from values.models import Event
+from values.models import Acknowledgment, Event
 
 
 def test_the_timeline_page_lists_events(ana: Membership, ben: Membership) -> None:
@@ -28,8 +30,10 @@ def test_the_timeline_page_lists_events(ana: Membership, ben: Membership) -> Non
     assert response.status_code == 200
     html = page(response)
     assert "Sleepovers" in html
-    assert "answered" in html
-    assert "joined the polycule" in html
+    assert "<strong>Ben</strong> understood" in html
+    assert "answered" not in html
+    assert "<strong>Ben</strong> joined the polycule" in html
+    assert "<strong>Ana</strong> started the polycule" in html
 
 
 def test_the_timeline_filters_by_kind_person_and_item(ana: Membership, ben: Membership) -> None:
@@ -42,7 +46,7 @@ def test_the_timeline_filters_by_kind_person_and_item(ana: Membership, ben: Memb
     assert "joined the polycule" in members
     assert "First-boundary" not in members
     answers = page(ben_client.get(target, {"kind": "answers"}))
-    assert "answered" in answers
+    assert "understood" in answers
     assert "Second-boundary" not in answers
     by_ben = page(ben_client.get(target, {"person": str(ben.public_id)}))
     assert "Second-boundary" in by_ben
@@ -66,7 +70,7 @@ def test_junk_timeline_filters_are_ignored(ana: Membership, query: dict[str, Any
 
 def _more_link(html: str) -> str:
     """The "More" link's address, as the page writes it."""
-    found = re.search(r'<a href="(\?[^"]*after=[^"]+)" hx-get', html)
+    found = re.search(r'<a href="(\?[^"]*after=[^"]+)" data-hx-get', html)
     assert found, "no More link"
     return found.group(1).replace("&amp;", "&")
 
@@ -84,7 +88,7 @@ def test_the_timeline_pages_from_newest_to_oldest_by_its_more_link(ana: Membersh
     assert "Boundary-04-end" in second
     assert "Boundary-00-end" in second
     assert "Boundary-05-end" not in second
-    assert "joined the polycule" in second
+    assert "started the polycule" in second
     assert "after=" not in second  # the last page
     assert "Back to the start" in second
 
@@ -101,10 +105,10 @@ def test_more_with_htmx_answers_the_next_lines_and_a_new_more_link(ana: Membersh
     assert fragment.count("<li") == PAGE_SIZE
     assert "Boundary-30-end" in fragment
     assert "Boundary-31-end" not in fragment
-    assert 'id="more-timeline-rows" hx-swap-oob="true"' in fragment
+    assert 'id="more-timeline-rows" data-hx-swap-oob="true"' in fragment
     last = page(client(ana).get(target + _more_link(fragment), **HTMX))
     assert "Boundary-00-end" in last
-    assert "joined the polycule" in last
+    assert "started the polycule" in last
     assert "after=" not in last  # the oob link is emptied: nothing more
 
 
@@ -128,7 +132,7 @@ def test_the_timeline_keeps_filters_across_pages(ana: Membership, ben: Membershi
     second = page(client(ana).get(target + link))
     assert "B-00" in second
     assert "By-Ben" not in second
-    assert "joined the polycule" not in second
+    assert "started the polycule" not in second
 
 
 def _cursor(values: Any) -> str:
@@ -202,3 +206,30 @@ def test_a_page_costs_the_same_queries_with_5_events_and_with_200(ana: Membershi
     assert Event.objects.count() == 200
     assert _queries(ana, target) == few
     assert few <= 10
+
+
+def test_the_timeline_tells_what_happened_in_plain_words(ana: Membership, ben: Membership, cy: Membership) -> None:
+    item = boundary(ana, "Sleepovers")
+    services.acknowledge(member=ben, item=item, version_number=1, answer=UNDERSTOOD)
+    services.acknowledge(member=cy, item=item, version_number=1, answer=Acknowledgment.Answer.TALK, note="Can we?")
+    html = page(client(ana).get(reverse("home:timeline", args=[ana.polycule.public_id])))
+    assert "<strong>Ben</strong> understood" in html
+    assert "<strong>Cy</strong> would like to talk about" in html
+    assert "answered" not in html
+
+
+def test_an_adoption_credits_everyone_not_the_proposer(ana: Membership, ben: Membership) -> None:
+    adopted(ana, ben)
+    html = page(client(ben).get(reverse("home:timeline", args=[ana.polycule.public_id]), {"kind": "proposals"}))
+    assert "Adopted with everyone's consent:" in html or "Adopted with everyone&#x27;s consent:" in html
+    assert "</strong> adopted" not in html
+
+
+def test_invitations_and_who_brought_whom_are_on_the_timeline(ana: Membership) -> None:
+    invitation = relationships.invite(by=ana, email="eli@example.com")
+    eli = UserFactory.create(email="eli@example.com", name="Eli")
+    relationships.accept_invitation(invitation=invitation, user=eli, display_name="Eli")
+    html = page(client(ana).get(reverse("home:timeline", args=[ana.polycule.public_id]), {"kind": "members"}))
+    assert "<strong>Ana</strong> invited eli@example.com" in html
+    assert "<strong>Eli</strong> joined the polycule, invited by Ana" in html
+    assert "<strong>Ana</strong> started the polycule" in html

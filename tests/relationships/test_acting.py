@@ -51,6 +51,7 @@ NOT_WRITES = {
     # Steps inside the values services, which lock their acting member before calling them.
     "values.services.items.require_audience": "a read, inside a locked service",
     "values.services.items.chosen_audience": "a read, inside a locked service",
+    "values.services.items.audience_choice": "a read, inside a locked service",
     "values.services.items.next_version": "a step inside a locked service",
     "values.services.items.new_item": "a step inside a locked service",
 }

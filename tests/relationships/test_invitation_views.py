@@ -123,7 +123,13 @@ def test_signing_up_from_the_invitation_comes_back_to_it_after_confirming(
     _open(client, invitation)
     response = client.post(
         f"{reverse('account_signup')}?next={LANDING}",
-        {"email": "eli@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "next": LANDING},
+        {
+            "name": "Eli",
+            "email": "eli@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "next": LANDING,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -469,3 +475,70 @@ def test_htmx_refusing_to_demote_the_last_steward_gets_the_row_with_409(ana: Mem
     assert "at least one steward" in _text(response)
     ana.refresh_from_db()
     assert ana.is_steward
+
+
+@pytest.mark.parametrize("spoil", [_use, _revoke])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_used_or_revoked_link_names_no_one(
+    spoil: Callable[[Invitation], None], signed_in: bool, invitation: Invitation
+) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(note="Come and see our garden")
+    spoil(invitation)
+    client = client_for(UserFactory.create(email="finder@example.com")) if signed_in else Client()
+    _open(client, invitation)
+    response = client.get(LANDING)
+    assert response.status_code == 410
+    page = _text(response)
+    assert "no longer works" in page
+    assert escape(invitation.polycule.name) not in page
+    assert escape(invitation.invited_by.display_name) not in page
+    assert "our garden" not in page
+
+
+def test_my_own_used_link_takes_me_to_the_polycule(invitation: Invitation, eli: User) -> None:
+    services.accept_invitation(invitation=invitation, user=eli, display_name="Eli")
+    client = client_for(eli)
+    _open(client, invitation)
+    response = client.get(LANDING)
+    assert response.status_code == 302
+    assert response["Location"] == invitation.polycule.get_absolute_url()
+
+
+def test_my_own_used_link_after_leaving_names_no_one(invitation: Invitation, eli: User) -> None:
+    membership = services.accept_invitation(invitation=invitation, user=eli, display_name="Eli")
+    services.leave_polycule(membership=membership)
+    client = client_for(eli)
+    _open(client, invitation)
+    response = client.get(LANDING)
+    assert response.status_code == 410
+    assert escape(invitation.polycule.name) not in _text(response)
+
+
+def test_an_expired_invitation_stays_listed_with_a_way_to_send_it_again(invitation: Invitation) -> None:
+    _expire(invitation)
+    client = client_for(invitation.invited_by.user)
+    page = _text(client.get(invitation.polycule.get_absolute_url()))
+    assert invitation.email in page
+    assert "expired on" in page
+    assert "Send again" in page
+    response = client.post(
+        reverse("relationships:invitation_resend", args=[invitation.polycule.public_id, invitation.public_id])
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+    assert "link works until" in _text(client.get(invitation.polycule.get_absolute_url()))
+
+
+def test_a_removed_or_used_invitation_leaves_the_list(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(email="gone@example.com")
+    invitation.refresh_from_db()
+    other = InvitationFactory.create(
+        invited_by=invitation.invited_by, polycule=invitation.polycule, email="eli@example.com"
+    )
+    _expire(invitation)
+    _revoke(invitation)
+    _use(other)
+    page = _text(client_for(invitation.invited_by.user).get(invitation.polycule.get_absolute_url()))
+    assert invitation.email not in page
+    assert other.email not in page

@@ -1,6 +1,7 @@
 """Who is in an item's audience is said twice: in SQL (``Item.objects.visible_to``, the gate
 every query for items goes through) and in Python (``Item.audience()``, which services ask
-before letting someone act and whose answers pages list). Hypothesis builds polycules of
+before letting someone act and whose answers pages list); ``seen_by_another`` and
+``Item.polycule_members`` read it for a write and a form. Hypothesis builds polycules of
 every shape, including ones the services never make, and shows the two always agree."""
 
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis.extra.django import TestCase
 
 from relationships.models import Membership
 from tests.factories import PolyculeFactory, UserFactory
-from values.models import Item, ItemAudience, Kind
+from values.models import Item, ItemAudience, Kind, seen_by_another
 
 MOST = 5
 OUTSIDER = MOST  # an index that names a member of another polycule
@@ -51,10 +52,13 @@ class TestTheAudienceAgreesWithTheGate(TestCase):
             Membership.objects.filter(pk=members[index].pk).update(left_at=item.created_at, departure="left")
 
         audience = {m.pk for m in item.audience()}
+        assert {m.pk for m, sees in item.polycule_members() if sees} == audience
         for member in Membership.objects.filter(polycule=polycule):
             sees = Item.objects.visible_to(member).filter(pk=item.pk).exists()
             if member.is_active:
                 assert sees == (member.pk in audience), (member, sees, audience)
+                others = Item.objects.annotate(others=seen_by_another(member)).get(pk=item.pk).others  # type: ignore[attr-defined]
+                assert others == bool(audience - {member.pk}), (member, others, audience)
             else:
                 # The gate refuses a former member before any item query; nobody lists them.
                 assert member.pk not in audience

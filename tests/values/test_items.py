@@ -2,15 +2,17 @@
 consenting, and the versions of an item with their diff."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relationships.models import Membership
 from tests.factories import MembershipFactory
 from values import services
-from values.models import Consent, Item, Kind, Proposal, Reaffirmation
+from values.models import Consent, Item, Kind, Proposal, Reaffirmation, Version
 
 from .build import (
     HTMX,
@@ -264,3 +266,56 @@ def test_someone_else_s_polycule_member_is_not_a_person_filter(
     listed: dict[str, Item], ana: Membership, zed: Membership
 ) -> None:
     assert _shown(ana, {"person": zed.public_id}) == ALL_LIVE
+
+
+def test_still_holds_is_explained_and_offered_only_once_a_version_has_stood_a_while(
+    ana: Membership, ben: Membership
+) -> None:
+    item = boundary(ana)
+    detail = url("item_detail", ana, item_id=item.public_id)
+    assert "Still holds for me" not in page(client(ben).get(detail))  # set a moment ago
+    Version.objects.filter(item=item).update(created_at=timezone.now() - timedelta(days=2))
+    html = page(client(ben).get(detail))
+    assert "Still holds for me" in html
+    assert 'aria-describedby="reaffirm-help"' in html
+    assert "it dates your reaffirmation, without a new version" in html
+
+
+def test_acknowledging_in_place_thanks_as_the_plain_post_does(ana: Membership, ben: Membership) -> None:
+    item = boundary(ana)
+    target = url("boundary_acknowledge", ana, item_id=item.public_id)
+    response = client(ben).post(target, {"version": 1, "answer": "understood"}, **HTMX)
+    assert_fragment(response, "Thank you. Your answer is recorded with this version.")
+    assert 'class="done" role="status"' in page(response)
+
+
+def test_acknowledging_from_the_welcome_list_goes_back_to_it(ana: Membership, ben: Membership) -> None:
+    item = boundary(ana)
+    detail = url("item_detail", ana, item_id=item.public_id)
+    html = page(client(ben).get(detail + "?from=welcome"))
+    form = html[html.index('action="' + url("boundary_acknowledge", ana, item_id=item.public_id)) :]
+    form = form[: form.index(">")]
+    assert "data-hx-post" not in form  # a plain post, with or without JavaScript
+    assert 'name="next" value="welcome"' in html
+    response = client(ben).post(
+        url("boundary_acknowledge", ana, item_id=item.public_id),
+        {"version": 1, "answer": "understood", "next": "welcome"},
+    )
+    assert response["Location"] == reverse("home:onboarding", args=[ana.polycule.public_id])
+
+
+def test_a_boundary_needs_no_why_but_a_value_does(ana: Membership, ben: Membership) -> None:
+    form = page(client(ana).get(url("item_create", ana, kind="boundary")))
+    assert "Your boundary needs no justification" in form
+    data = {"title": "Sleepovers", "text": "Tell me before.", "why": "", "category": "home", "everyone": "1"}
+    response = client(ana).post(url("item_create", ana, kind="boundary"), data)
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert item.current_version is not None
+    assert item.current_version.why == ""
+    edit = {"title": "Sleepovers", "text": "Tell me the day before.", "why": "", "base": 1}
+    assert client(ana).post(url("boundary_edit", ana, item_id=item.public_id), edit).status_code == 302
+    value = {"title": "Kids first", "text": "Children first.", "why": "", "category": "family", "everyone": "1"}
+    refused = client(ana).post(url("item_create", ana, kind="value"), value)
+    assert refused.status_code == 422
+    assert not Proposal.objects.exists()

@@ -103,6 +103,20 @@ def test_responding_with_htmx_returns_only_the_responses_panel(
     assert Response.objects.filter(member=ben).count() == 2
 
 
+def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy)
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    target = url("proposal_respond", ana, proposal_id=proposal.public_id)
+    adopting = client(ana).post(target, {"revision": 1, "answer": "stand_aside", "note": "Fine by me"}, **HTMX)
+    assert_fragment(adopting, "I stand aside", "Fine by me", "I consent", "it is adopted")
+    assert "hasn't answered yet" not in page(adopting)
+    # The panel is drawn from what the answer wrote, as reading the proposal again draws it.
+    shown = page(client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert page(adopting).strip() in shown
+
+
 def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membership, cy: Membership) -> None:
     proposal = proposed(cy, text="First wording")
     services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.OBJECT, note="Vague")

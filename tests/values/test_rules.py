@@ -432,8 +432,9 @@ def test_the_timeline_is_newest_first_with_joins_and_leaves_merged_in(
     assert lines[1].item == item
     assert lines[1].version == item.current_version
     assert lines[0].verb == "left the polycule"
-    assert lines[-1].verb == "joined the polycule"
-    assert lines[1].verb == "answered"
+    assert lines[-1].verb == "started the polycule"
+    assert lines[-2].verb == "joined the polycule"
+    assert lines[1].verb == "understood"
 
 
 def test_the_timeline_links_proposals(ana: Membership, ben: Membership) -> None:

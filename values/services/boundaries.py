@@ -14,12 +14,13 @@ from relationships.services import NotAllowed, RuleError
 from .. import rules
 from ..models import Acknowledgment, Category, Event, Item, Kind, Suggestion, Version
 from .items import (
+    audience_choice,
     check_current,
-    chosen_audience,
     event,
     lock,
     new_item,
     next_version,
+    rejoin,
     require_audience,
     set_audience,
 )
@@ -52,7 +53,11 @@ def create_boundary(
 
 @acting("owner")
 def revise_boundary(*, owner: Membership, item: Item, base_number: int, title: str, text: str, why: str) -> Version:
-    item = lock(item)
+    return _next_words(owner, lock(item), base_number, title=title, text=text, why=why)
+
+
+def _next_words(owner: Membership, item: Item, base_number: int, *, title: str, text: str, why: str) -> Version:
+    """The boundary's next version, by its owner; ``item`` is locked by the caller."""
     if not rules.can_edit(item, owner):
         raise NotAllowed("Only the person whose boundary this is can change it.")
     check_current(item, base_number)
@@ -96,7 +101,13 @@ def suggest_change(*, author: Membership, item: Item, base_number: int, text: st
 
 
 def _open_suggestion(owner: Membership, suggestion: Suggestion) -> Suggestion:
-    suggestion = Suggestion.objects.select_for_update().select_related("item").get(pk=suggestion.pk)
+    # Its boundary is locked with it, as ``lock`` locks an item: taking it writes the next version.
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self", "item"))
+        .select_related("item__current_version", "item__polycule")
+        .get(pk=suggestion.pk)
+    )
+    rejoin(suggestion.item, "current_version")
     if not rules.can_answer_suggestion(suggestion.item, owner):
         raise NotAllowed("Only the person whose boundary this is can answer a suggestion.")
     if suggestion.status != Suggestion.Status.OPEN:
@@ -109,9 +120,7 @@ def take_suggestion(
     *, owner: Membership, suggestion: Suggestion, base_number: int, title: str, text: str, why: str
 ) -> Version:
     suggestion = _open_suggestion(owner, suggestion)
-    version = revise_boundary(
-        owner=owner, item=suggestion.item, base_number=base_number, title=title, text=text, why=why
-    )
+    version = _next_words(owner, suggestion.item, base_number, title=title, text=text, why=why)
     suggestion.status = Suggestion.Status.TAKEN
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["status", "decided_at"])
@@ -137,8 +146,8 @@ def set_boundary_audience(*, owner: Membership, item: Item, everyone: bool, audi
     item = lock(item)
     if not rules.can_edit(item, owner):
         raise NotAllowed("Only the person whose boundary this is can choose who sees it.")
-    chosen = {m.pk for m in ([] if everyone else chosen_audience(owner, audience))} | {owner.pk}
-    set_audience(item, everyone=everyone, chosen=chosen)
+    chosen, linked = (set(), set()) if everyone else audience_choice(item, owner, audience)
+    set_audience(item, everyone=everyone, chosen=chosen, linked=linked)
     event(Event.Kind.AUDIENCE_CHANGED, owner, item, version=item.current_version)
     return item
 

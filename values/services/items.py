@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from relationships.acting import acting
 from relationships.models import Membership
@@ -75,6 +75,23 @@ def chosen_audience(by: Membership, audience: Iterable[UUID]) -> list[Membership
     return chosen
 
 
+def audience_choice(item: Item, by: Membership, audience: Iterable[UUID]) -> tuple[set[int], set[int]]:
+    """Who ``by`` chose to see ``item`` (each active in its polycule), ``by`` always among them,
+    and which of them are among its audience links already: one query, for ``set_audience``."""
+    ids = set(audience)
+    linked = Exists(ItemAudience.objects.filter(item=item, membership=OuterRef("pk")))
+    rows = list(
+        Membership.objects.active()
+        .filter(polycule_id=by.polycule_id)
+        .filter(Q(public_id__in=ids) | Q(pk=by.pk))
+        .annotate(linked=linked)
+        .values_list("pk", "public_id", "linked")
+    )
+    if not ids <= {public_id for _, public_id, _ in rows}:
+        raise RuleError("Choose people who are in this polycule.")
+    return {pk for pk, _, _ in rows}, {pk for pk, _, is_linked in rows if is_linked}
+
+
 def check_current(item: Item, base_number: int) -> Version:
     """The current version, if the change was written against it."""
     current = item.current_version
@@ -123,13 +140,15 @@ def new_item(
     return item
 
 
-def set_audience(item: Item, *, everyone: bool, chosen: set[int]) -> None:
-    """People added now are newcomers to the item: asked to acknowledge or consent."""
+def set_audience(item: Item, *, everyone: bool, chosen: set[int], linked: set[int] | None = None) -> None:
+    """People added now are newcomers to the item: asked to acknowledge or consent. ``linked``:
+    which of ``chosen`` have an audience link already, when the caller read it with them."""
     if everyone:
         chosen = set()
-    current = set(item.audience_links.values_list("membership_id", flat=True))
+    if linked is None:
+        linked = set(item.audience_links.values_list("membership_id", flat=True))
     item.audience_links.exclude(membership_id__in=chosen).delete()
-    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - current)
+    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - linked)
     item.everyone = everyone
     item.save(update_fields=["everyone"])
 

@@ -4,8 +4,10 @@ wording and nobody objects."""
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from relationships.acting import acting
@@ -13,8 +15,21 @@ from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
 
 from .. import rules, selectors
-from ..models import Category, Consent, Event, Item, Kind, Nudge, Proposal, ProposalRevision, Response, Version
+from ..models import (
+    Category,
+    Consent,
+    Event,
+    Item,
+    Kind,
+    Nudge,
+    Proposal,
+    ProposalRevision,
+    Response,
+    Version,
+    seen_by_another,
+)
 from .items import (
+    NOT_IN_AUDIENCE,
     Stale,
     check_current,
     chosen_audience,
@@ -23,7 +38,6 @@ from .items import (
     new_item,
     next_version,
     rejoin,
-    require_audience,
     set_audience,
 )
 
@@ -41,8 +55,10 @@ def _audience_change(by: Membership, everyone: bool | None, audience: Iterable[U
 
 
 def _revise(
-    proposal: Proposal, *, title: str, text: str, why: str, audience: AudienceChange = None
-) -> ProposalRevision:
+    proposal: Proposal, *, title: str, text: str, why: str, audience: AudienceChange = None, rebased: bool = False
+) -> Response:
+    """A new wording, and the proposer's consent to it: the only answer it has yet. ``rebased``:
+    the proposal's ``base_version`` was set anew, and is saved with its wording."""
     number = proposal.revision.number + 1 if proposal.revision else 1
     revision = ProposalRevision.objects.create(
         proposal=proposal,
@@ -53,12 +69,19 @@ def _revise(
         everyone=audience[0] if audience else None,
     )
     if audience and audience[1]:
-        revision.audience.set(audience[1])
+        revision.audience.add(*audience[1])  # a new wording: nobody to take away
     proposal.revision = revision
-    proposal.save(update_fields=["revision"])
+    proposal.save(update_fields=["revision", "base_version"] if rebased else ["revision"])
     # Putting a proposal forward is the proposer's own consent to it.
-    Response.objects.create(revision=revision, member=proposal.proposer, answer=Response.Answer.CONSENT)
-    return revision
+    return Response.objects.create(revision=revision, member=proposal.proposer, answer=Response.Answer.CONSENT)
+
+
+def _adopt_if_alone(proposal: Proposal, consent: Response, *, others_see: bool, seen: bool = True) -> None:
+    """After a new wording, whose only answer is the proposer's ``consent``: adopted at once when
+    nobody else is in the audience (``others_see``, read with the lock), for nobody else is asked.
+    ``seen``: whether the proposer is in it."""
+    if not others_see:
+        _maybe_adopt(proposal, [(proposal.proposer, consent)] if seen else [])
 
 
 @acting("proposer")
@@ -91,9 +114,15 @@ def propose_new(
     return proposal
 
 
+def _lock_for_change(item: Item, proposer: Membership) -> Item:
+    """The item, locked, when the proposer is in its audience; ``others_see`` whether anyone
+    else is."""
+    return lock(item, seen_by=proposer, others_see=seen_by_another(proposer))
+
+
 def _open_change(proposer: Membership, item: Item, base_number: int, change: Proposal.Change) -> Proposal:
-    """A proposal against the current version of a live value or agreement, not yet worded."""
-    require_audience(item, proposer)
+    """A proposal against the current version of a live value or agreement, not yet worded;
+    ``item`` comes from ``_lock_for_change``."""
     if rules.rules_for(item).owner_edits:
         raise RuleError("Boundaries change by their owner's hand; suggest a change instead.")
     allowed = rules.can_retire if change == Proposal.Change.RETIRE else rules.can_propose
@@ -116,33 +145,37 @@ def propose_change(
     audience: Iterable[UUID] = (),
 ) -> Proposal:
     """A change to a value or agreement: new words, a new audience, or both."""
-    item = lock(item)
+    item = _lock_for_change(item, proposer)
     proposal = _open_change(proposer, item, base_number, Proposal.Change.REVISE)
-    _revise(proposal, title=title, text=text, why=why, audience=_audience_change(proposer, everyone, audience))
+    change = _audience_change(proposer, everyone, audience)
+    consent = _revise(proposal, title=title, text=text, why=why, audience=change)
     event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
-    _maybe_adopt(proposal)
+    _adopt_if_alone(proposal, consent, others_see=item.others_see)  # type: ignore[attr-defined]
     return proposal
 
 
 @acting("proposer")
 def propose_retiring(*, proposer: Membership, item: Item, base_number: int, why: str) -> Proposal:
     """Retiring a value or agreement, which stays in the history."""
-    item = lock(item)
+    item = _lock_for_change(item, proposer)
     proposal = _open_change(proposer, item, base_number, Proposal.Change.RETIRE)
     current = item.current_version
     assert current is not None
-    _revise(proposal, title=current.title, text=current.text, why=why)
+    consent = _revise(proposal, title=current.title, text=current.text, why=why)
     event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
-    _maybe_adopt(proposal)
+    _adopt_if_alone(proposal, consent, others_see=item.others_see)  # type: ignore[attr-defined]
     return proposal
 
 
-def _lock_open(proposal: Proposal) -> Proposal:
+def _lock_open(proposal: Proposal, **annotations: Any) -> Proposal:
+    """The proposal, locked and open, with ``annotations`` read in the same query. Its current
+    wording's ``current_of`` is this locked copy, which the views show once the write is made."""
     # The item is locked too: adopting writes its next version, and two proposals on one
     # item adopted at once must not both write the same number.
     proposal = (
         Proposal.objects.select_for_update(of=("self", "item"))
-        .select_related("item__current_version", "revision", "base_version")
+        .select_related("item__current_version", "item__polycule", "revision", "base_version", "proposer")
+        .annotate(**annotations)
         .get(pk=proposal.pk)
     )
     for row, field in ((proposal.item, "current_version"), (proposal, "revision"), (proposal, "base_version")):
@@ -165,7 +198,10 @@ def respond(
     *, member: Membership, proposal: Proposal, revision_number: int, answer: Response.Answer, note: str = ""
 ) -> Response:
     proposal = _lock_open(proposal)
-    audience = require_audience(proposal.item, member)
+    counted = selectors.tally(proposal)
+    audience = [m for m, _ in counted]
+    if not rules.in_audience(member, audience):
+        raise NotAllowed(NOT_IN_AUDIENCE)
     if not rules.can_respond(proposal, member, audience):
         raise RuleError("This was retired while the proposal was open, so it can no longer be adopted.")
     revision = _check_wording(
@@ -176,7 +212,8 @@ def respond(
     if answer == Response.Answer.OBJECT and not note.strip():
         raise RuleError("An objection needs a note: what would need to change for you?")
     response = Response.objects.create(revision=revision, member=member, answer=answer, note=note)
-    _maybe_adopt(proposal, audience)
+    # The proposal is locked: no other answer to it came in since the tally was read.
+    _maybe_adopt(proposal, [(m, response if m.pk == member.pk else given) for m, given in counted])
     return response
 
 
@@ -184,20 +221,22 @@ def respond(
 def amend(
     *, proposer: Membership, proposal: Proposal, revision_number: int, title: str, text: str, why: str
 ) -> ProposalRevision:
-    proposal = _lock_open(proposal)
+    seen = Exists(Item.objects.visible_to(proposer).filter(pk=OuterRef("item_id")))
+    proposal = _lock_open(proposal, seen=seen, others_see=seen_by_another(proposer, "item"))
     if not rules.can_amend(proposal, proposer):
         raise NotAllowed("Only the person who made the proposal can amend it.")
     previous = _check_wording(proposal, revision_number, "The proposal was amended in the meantime.")
-    if proposal.change != Proposal.Change.CREATE:
+    rebased = proposal.change != Proposal.Change.CREATE
+    if rebased:
         # Amending brings the proposal up to date with the item as it is now.
         proposal.base_version = proposal.item.current_version
-        proposal.save(update_fields=["base_version"])
     # The new wording keeps the audience change the proposal was made with.
     carried = None if previous.everyone is None else (previous.everyone, list(previous.audience.all()))
-    revision = _revise(proposal, title=title, text=text, why=why, audience=carried)
+    consent = _revise(proposal, title=title, text=text, why=why, audience=carried, rebased=rebased)
     event(Event.Kind.PROPOSAL_AMENDED, proposer, proposal.item, proposal=proposal)
-    _maybe_adopt(proposal)
-    return revision
+    others_see, seen = proposal.others_see, proposal.seen  # type: ignore[attr-defined]
+    _adopt_if_alone(proposal, consent, others_see=others_see, seen=seen)
+    return consent.revision
 
 
 @acting("proposer")
@@ -214,9 +253,10 @@ def withdraw(*, proposer: Membership, proposal: Proposal) -> Proposal:
 
 @acting("proposer")
 def nudge(*, proposer: Membership, proposal: Proposal) -> Nudge:
-    proposal = _lock_open(proposal)
-    waiting = selectors.waiting_on(proposal)
-    last = selectors.last_nudged_at(proposal)
+    newest = Nudge.objects.filter(proposal=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    proposal = _lock_open(proposal, last_nudged_at=Subquery(newest))
+    waiting = [m for m, answer in selectors.tally(proposal) if answer is None]
+    last = proposal.last_nudged_at  # type: ignore[attr-defined]
     if not rules.can_nudge(proposal, proposer, waiting=len(waiting), last_nudged_at=last):
         if proposal.proposer_id != proposer.pk:
             raise NotAllowed("Only the person who made the proposal can send a reminder.")
@@ -226,14 +266,16 @@ def nudge(*, proposer: Membership, proposal: Proposal) -> Nudge:
     return Nudge.objects.create(proposal=proposal, by=proposer)
 
 
-def _maybe_adopt(proposal: Proposal, audience: list[Membership] | None = None) -> bool:
+def _maybe_adopt(proposal: Proposal, counted: selectors.Tally | None = None) -> bool:
     """Adopt when every audience member has answered the current wording and none objects.
-    ``audience`` is the item's, when the caller read it in this transaction already."""
+    ``counted`` is its ``selectors.tally``, when the caller has it in this transaction already."""
     item = proposal.item
     if item.retired_at is not None:
         return False  # retired by another proposal while this one was open
-    answers = selectors.latest_responses(proposal)
-    members = item.audience() if audience is None else audience
+    if counted is None:
+        counted = selectors.tally(proposal)
+    members = [m for m, _ in counted]
+    answers = selectors.answered(counted)
     if any(m.pk not in answers for m in members):
         return False
     if any(answers[m.pk].answer == Response.Answer.OBJECT for m in members):

@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,12 +45,20 @@ def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> Htt
             item = item_or_404(me, item_id)  # as it is now: changed meanwhile, or answered already
         else:
             item.owed = None  # type: ignore[attr-defined]  # just answered, and nothing else owed
-        return render_item(request, me, item, partial="ack-panel", status=409 if error else 200, ack_error=error)
+        status = 409 if error else 200
+        done = None if error else THANKS
+        return render_item(request, me, item, partial="ack-panel", status=status, ack_error=error, ack_done=done)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Thank you. Your answer is recorded with this version.")
+        messages.success(request, THANKS)
+    if request.POST.get("next") == "welcome":
+        # Answered from the newcomer's welcome list: back to it, as consenting does.
+        return redirect(settings.WELCOME_URL_NAME, me.polycule.public_id)
     return redirect(item)
+
+
+THANKS = "Thank you. Your answer is recorded with this version."
 
 
 def _own_boundary(me: Membership, item_id: UUID) -> Item:
@@ -68,7 +77,7 @@ def boundary_edit(request: Request, me: Membership, item_id: UUID) -> HttpRespon
     assert version is not None
     form = VersionedWordsForm(
         posted(request), initial={"title": version.title, "text": version.text, "base": version.number}
-    )
+    ).for_a_boundary()
 
     def save(data: dict[str, Any]) -> HttpResponse:
         services.revise_boundary(owner=me, item=item, base_number=data["base"], **words(data))
@@ -84,9 +93,10 @@ def boundary_edit(request: Request, me: Membership, item_id: UUID) -> HttpRespon
 @member_required
 def boundary_audience(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
     item = _own_boundary(me, item_id)
-    chosen = [str(m.public_id) for m in item.audience() if m.pk != me.pk]
+    members = item.polycule_members()
+    chosen = [str(m.public_id) for m, sees in members if sees and m.pk != me.pk]
     initial = {"everyone": "1" if item.everyone else "0", "audience": chosen}
-    form = AudienceForm(posted(request), initial=initial, me=me)
+    form = AudienceForm(posted(request), initial=initial, me=me, members=[m for m, _ in members])
 
     def save(data: dict[str, Any]) -> HttpResponse:
         audience = [UUID(a) for a in data["audience"]]

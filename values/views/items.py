@@ -66,6 +66,8 @@ def item_create(request: Request, me: Membership, kind: str) -> HttpResponse:
     if item_kind is None:
         raise Http404
     form = ItemCreateForm(posted(request), me=me)
+    if rules.RULES[item_kind].owner_edits:
+        form.for_a_boundary()
     if form.is_valid():
         data = {**form.cleaned_data, "audience": [UUID(a) for a in form.cleaned_data["audience"]]}
         try:

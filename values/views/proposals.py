@@ -33,7 +33,8 @@ def proposal_create(request: Request, me: Membership, item_id: UUID) -> HttpResp
     item = _proposable(me, item_id, rules.can_propose)
     version = item.current_version
     assert version is not None
-    others = [str(m.public_id) for m in item.audience() if m.pk != me.pk]
+    members = item.polycule_members()
+    others = [str(m.public_id) for m, sees in members if sees and m.pk != me.pk]
     initial = {
         "title": version.title,
         "text": version.text,
@@ -41,7 +42,7 @@ def proposal_create(request: Request, me: Membership, item_id: UUID) -> HttpResp
         "everyone": "1" if item.everyone else "0",
         "audience": [] if item.everyone else others,
     }
-    form = ProposalForm(posted(request), initial=initial, me=me)
+    form = ProposalForm(posted(request), initial=initial, me=me, members=[m for m, _ in members])
 
     def save(data: dict[str, Any]) -> HttpResponse:
         everyone = data["everyone"]
@@ -102,28 +103,34 @@ def proposal_detail(request: Request, me: Membership, proposal_id: UUID) -> Http
 def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> HttpResponse:
     proposal = proposal_or_404(me, proposal_id)
     form = ResponseForm(request.POST)
-    status = 200
     if not form.is_valid():
-        status = 422
-    else:
-        try:
-            services.respond(
-                member=me,
-                proposal=proposal,
-                revision_number=form.cleaned_data["revision"],
-                answer=form.cleaned_data["answer"],
-                note=form.cleaned_data["note"],
-            )
-        except services.RuleError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-    if status == 200 and not request.htmx:
-        adopted = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.ADOPTED).exists()
+        return _respond_again(request, me, proposal_id, form, status=422)
+    try:
+        response = services.respond(
+            member=me,
+            proposal=proposal,
+            revision_number=form.cleaned_data["revision"],
+            answer=form.cleaned_data["answer"],
+            note=form.cleaned_data["note"],
+        )
+    except services.RuleError as exc:
+        form.add_error(None, exc.message)
+        return _respond_again(request, me, proposal_id, form, status=409)
+    # The proposal as the answer left it: the copy the service locked and wrote.
+    answered = response.revision.current_of
+    if not request.htmx:
+        adopted = answered.status == Proposal.Status.ADOPTED
         messages.success(request, "Everyone has answered: it is adopted." if adopted else "Your answer is recorded.")
         return redirect(proposal)
+    return render_proposal(request, me, answered, partial="respond-panel")
+
+
+def _respond_again(
+    request: Request, me: Membership, proposal_id: UUID, form: ResponseForm, status: int
+) -> HttpResponse:
+    """The answer refused: the proposal as it is now, with the form and what was wrong."""
     proposal = proposal_or_404(me, proposal_id)
-    mistakes = {"respond_form": form} if status != 200 else {}
-    return render_proposal(request, me, proposal, partial="respond-panel", status=status, **mistakes)
+    return render_proposal(request, me, proposal, partial="respond-panel", status=status, respond_form=form)
 
 
 @require_http_methods(["GET", "POST"])

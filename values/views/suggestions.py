@@ -59,7 +59,7 @@ def _take_form(suggestion: Suggestion, data: Any = None) -> VersionedWordsForm:
         "base": version.number,
         "why": f"Suggested by {suggestion.author}: {suggestion.why}",
     }
-    return VersionedWordsForm(data, initial=initial)
+    return VersionedWordsForm(data, initial=initial).for_a_boundary()
 
 
 @require_http_methods(["GET", "POST"])
