@@ -228,6 +228,9 @@ class Needs:
     proposals: list[Proposal] = field(default_factory=list)
     due: list[Item] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # Objections to the member's own open proposals, with their notes: not counted as waiting
+    # on them (answering is not theirs to do), shown so that they can amend or talk.
+    objections: list[Response] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -287,7 +290,28 @@ def needs(membership: Membership, now: datetime | None = None, *, shown: int = N
         .order_by("-created_at", "-id"),
         shown,
     )
+    if shown:
+        found.objections = list(objections_to(membership)[:shown])
     return found
+
+
+def objections_to(proposer: Membership) -> QuerySet[Response]:
+    """The standing objections to the current wording of ``proposer``'s open proposals, newest
+    first: each member's latest answer, when it is "I object"."""
+    changed_since = Response.objects.filter(
+        revision=OuterRef("revision"), member=OuterRef("member"), created_at__gt=OuterRef("created_at")
+    )
+    return (
+        Response.objects.filter(
+            revision__proposal__proposer=proposer,
+            revision__proposal__status=Proposal.Status.OPEN,
+            revision__proposal__revision=F("revision"),
+            answer=Response.Answer.OBJECT,
+        )
+        .exclude(Exists(changed_since))
+        .select_related("member", "revision__proposal__item__polycule")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _first[M: Model](rows: QuerySet[M], shown: int) -> tuple[list[M], int]:
@@ -443,11 +467,19 @@ class ItemPage:
         acknowledgment of a boundary, their consent to a value or agreement, or None."""
         given = "acknowledgments" if self.rules.acknowledged else "consents"
         relation = FilteredRelation(given, condition=Q(**{f"{given}__version": self.version}))
-        return list(self.item.audience_members().annotate(given=relation).select_related("given"))  # type: ignore[misc]
+        members = self.item.audience_members().annotate(given=relation)
+        if self.rules.acknowledged and self.version.number > 1:
+            # What each said of the version before, so a change does not wipe out that history.
+            previous = Version.objects.filter(item=self.item, number=self.version.number - 1).values("pk")[:1]
+            before = Q(acknowledgments__version=Subquery(previous))
+            members = members.annotate(before=FilteredRelation("acknowledgments", condition=before))
+            return list(members.select_related("given", "before"))  # type: ignore[misc]
+        return list(members.select_related("given"))  # type: ignore[misc]
 
     @cached_property
-    def answers(self) -> list[tuple[Membership, Acknowledgment | None]]:
-        return [(m, _given(m)) for m in self.audience if rules.answers(self.item, m)]
+    def answers(self) -> list[tuple[Membership, Acknowledgment | None, Acknowledgment | None]]:
+        """Each member asked about a boundary, with their answer to this version and the one before."""
+        return [(m, _given(m), _given(m, "before")) for m in self.audience if rules.answers(self.item, m)]
 
     @cached_property
     def consents(self) -> list[tuple[Membership, bool]]:

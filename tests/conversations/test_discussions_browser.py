@@ -43,7 +43,7 @@ def test_asked_to_talk_the_owner_answers_corrects_and_mutes_in_place(browse: Bro
 
     page.get_by_label("Start the conversation").fill("Would half eight work on school days?")
     page.get_by_role("button", name="Send", exact=True).click()
-    expect(page.get_by_text("Sent. It's there for the others to read.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Sent. It's there for the others to read.")).to_be_visible()
     expect(page.locator(".comment-text", has_text="Would half eight work on school days?")).to_be_visible()
     assert page.url == talk_url  # in place
 

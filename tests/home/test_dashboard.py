@@ -6,7 +6,7 @@ from relationships.models import Membership
 from tests.factories import MembershipFactory
 from tests.values.build import adopted, boundary, client, old_boundary, page, proposed, url
 from values import services
-from values.models import Kind, Suggestion
+from values.models import Kind, Response, Suggestion
 
 
 def test_the_dashboard_lists_what_needs_the_member_in_every_polycule(
@@ -56,3 +56,21 @@ def test_the_dashboard_leaves_out_what_is_shared_with_others(ana: Membership, be
     html = page(client(cy).get(reverse("home:dashboard")))
     assert "Only-for-Ben" not in html
     assert "Nothing is waiting for you here." in html
+
+
+def test_an_objection_to_my_proposal_reaches_my_dashboard_with_its_note(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(ana, "Kids first")
+    services.respond(
+        member=ben, proposal=proposal, revision_number=1, answer=Response.Answer.OBJECT, note="Say what first means"
+    )
+    services.respond(
+        member=cy, proposal=proposal, revision_number=1, answer=Response.Answer.OBJECT, note="Changed my mind"
+    )
+    services.respond(member=cy, proposal=proposal, revision_number=1, answer=Response.Answer.CONSENT)
+    html = page(client(ana).get(reverse("home:dashboard")))
+    assert "Objections to your proposals" in html
+    assert "Say what first means" in html
+    assert "Changed my mind" not in html  # Cy's latest answer is a consent
+    assert "Objections to your proposals" not in page(client(ben).get(reverse("home:dashboard")))

@@ -102,3 +102,18 @@ def test_a_stale_boundary_edit_shows_both_texts(ana: Membership) -> None:
     html = conflict_shows(response, "Saved elsewhere", "What I wrote", "My why")
     assert 'name="base" value="2"' in html  # starting again from the current version
     assert Version.objects.filter(item=item).count() == 2
+
+
+def test_a_changed_boundary_keeps_who_had_understood_the_version_before(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = boundary(ana)
+    services.acknowledge(member=ben, item=item, version_number=1, answer=UNDERSTOOD)
+    services.acknowledge(member=cy, item=item, version_number=1, answer=Acknowledgment.Answer.TALK, note="Soon?")
+    services.revise_boundary(
+        owner=ana, item=item, base_number=1, title="Sleepovers", text="Tell me a day before.", why=""
+    )
+    html = page(client(ana).get(url("item_detail", ana, item_id=item.public_id)))
+    assert html.count("hasn't answered this version yet") == 2
+    assert "Version 1: understood" in html
+    assert "Version 1: would have liked to talk" in html

@@ -1,6 +1,8 @@
 """The proposal views: proposing, answering, amending, withdrawing and nudging, and what a
 stale proposal or answer gets."""
 
+import re
+
 from django.urls import reverse
 
 from relationships.models import Membership
@@ -110,11 +112,16 @@ def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
     services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
     target = url("proposal_respond", ana, proposal_id=proposal.public_id)
     adopting = client(ana).post(target, {"revision": 1, "answer": "stand_aside", "note": "Fine by me"}, **HTMX)
-    assert_fragment(adopting, "I stand aside", "Fine by me", "I consent", "it is adopted")
+    assert_fragment(adopting, "I stand aside", "Fine by me", "I consent", "proposed this", "it is adopted")
     assert "hasn't answered yet" not in page(adopting)
-    # The panel is drawn from what the answer wrote, as reading the proposal again draws it.
+    # The answers are drawn from what the answer wrote, as reading the proposal again draws them.
     shown = page(client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
-    assert page(adopting).strip() in shown
+    rows = re.search(r'<ul class="rows">.*?</ul>', page(adopting), re.S)
+    assert rows is not None
+    assert rows.group(0) in shown
+    # Said once: in place by the answer that adopted it; on the whole page, under the title.
+    assert shown.count("it is adopted") == 1
+    assert "proposed by" not in shown
 
 
 def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membership, cy: Membership) -> None:
@@ -201,3 +208,27 @@ def test_a_response_to_an_amended_proposal_is_a_409(ana: Membership, ben: Member
     assert with_htmx.status_code == 409
     assert "<html" not in page(with_htmx)
     assert not Response.objects.filter(member=ben).exists()
+
+
+def test_the_proposer_is_told_they_proposed_it_instead_of_a_preselected_answer(
+    ana: Membership, ben: Membership
+) -> None:
+    proposal = proposed(ana)
+    mine = page(client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "You proposed this, so your consent is counted." in mine
+    assert "Send my answer" not in mine
+    assert "proposed by you" in mine
+    theirs = page(client(ben).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "Send my answer" in theirs
+    assert "proposed this" in theirs  # Ana's row
+    assert "Who can see it: everyone in the polycule." in theirs
+
+
+def test_an_amended_proposal_says_so_where_it_is_listed(ana: Membership, ben: Membership, cy: Membership) -> None:
+    item = adopted(ana, ben, cy, title="Kids first")
+    proposal = services.propose_change(proposer=cy, item=item, base_number=1, title="Kids first", text="A", why="w")
+    services.amend(proposer=cy, proposal=proposal, revision_number=1, title="Kids first", text="B", why="w")
+    detail = page(client(ben).get(url("item_detail", ana, item_id=item.public_id)))
+    assert "every answer is needed again" in detail
+    dashboard = page(client(ben).get(reverse("home:dashboard")))
+    assert "amended: your answer is needed again" in dashboard

@@ -118,11 +118,12 @@ def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> Htt
         return _respond_again(request, me, proposal_id, form, status=409)
     # The proposal as the answer left it: the copy the service locked and wrote.
     answered = response.revision.current_of
+    adopted = answered.status == Proposal.Status.ADOPTED
     if not request.htmx:
-        adopted = answered.status == Proposal.Status.ADOPTED
-        messages.success(request, "Everyone has answered: it is adopted." if adopted else "Your answer is recorded.")
+        # The page says it is adopted under its title: the message is about the answer alone.
+        messages.success(request, "Your answer is recorded.")
         return redirect(proposal)
-    return render_proposal(request, me, answered, partial="respond-panel")
+    return render_proposal(request, me, answered, partial="respond-panel", just_adopted=adopted)
 
 
 def _respond_again(
