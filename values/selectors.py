@@ -231,6 +231,8 @@ class Needs:
     # Objections to the member's own open proposals, with their notes: not counted as waiting
     # on them (answering is not theirs to do), shown so that they can amend or talk.
     objections: list[Response] = field(default_factory=list)
+    # The member's own boundaries whose current version someone has not read yet (``unread``).
+    unread_boundaries: list[Item] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -292,7 +294,37 @@ def needs(membership: Membership, now: datetime | None = None, *, shown: int = N
     )
     if shown:
         found.objections = list(objections_to(membership)[:shown])
+        found.unread_boundaries = list(unread_boundaries(membership)[:shown])
     return found
+
+
+def unread_boundaries(owner: Membership) -> QuerySet[Item]:
+    """``owner``'s live boundaries whose current version someone in its audience has not
+    acknowledged yet, newest change first, each with how many (``unread``): one query."""
+    not_answered = ~Exists(
+        Acknowledgment.objects.filter(version=OuterRef(OuterRef("current_version")), member=OuterRef("pk"))
+    )
+    others = (
+        Membership.objects.active()
+        .filter(polycule_id=OuterRef("polycule_id"))
+        .exclude(pk=OuterRef("owner_id"))
+        .filter(not_answered)
+    )
+    chosen = Exists(ItemAudience.objects.filter(item=OuterRef(OuterRef("pk")), membership=OuterRef("pk")))
+
+    def counted(members: QuerySet[Membership]) -> Coalesce:
+        count = members.order_by().values("polycule_id").annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(count), 0)
+
+    unread = Case(When(everyone=True, then=counted(others)), default=counted(others.filter(chosen)))
+    return (
+        Item.objects.filter(polycule_id=owner.polycule_id, owner=owner, kind=Kind.BOUNDARY)
+        .live()
+        .annotate(unread=unread)
+        .filter(unread__gt=0)
+        .select_related("current_version", "polycule")
+        .order_by("-current_version__created_at", "-id")
+    )
 
 
 def objections_to(proposer: Membership) -> QuerySet[Response]:
@@ -542,6 +574,10 @@ class ProposalPage:
     can_amend: bool
     can_withdraw: bool
     can_nudge: bool
+    # An amended proposal the member answered an earlier wording of: that wording, and what
+    # changed since, so they need not read it all again.
+    answered_wording: ProposalRevision | None = None
+    since_diff: list[Piece] | None = None
 
 
 def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
@@ -554,6 +590,15 @@ def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
     mine = next((answer for member, answer in counted if member.pk == me.pk), None)
     # Only the proposer reminds, and only while someone has not answered: nobody else asks.
     nudged_at = last_nudged_at(proposal) if proposal.proposer_id == me.pk and proposal.is_open and waiting else None
+    answered_wording = None
+    if revision.number > 1 and mine is None and proposal.is_open:
+        earlier = (
+            Response.objects.filter(member=me, revision__proposal=proposal)
+            .select_related("revision")
+            .order_by("-revision__number", "-created_at")
+            .first()
+        )
+        answered_wording = earlier.revision if earlier else None
     return ProposalPage(
         proposal=proposal,
         item=proposal.item,
@@ -570,4 +615,6 @@ def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
         can_amend=rules.can_amend(proposal, me),
         can_withdraw=rules.can_withdraw(proposal, me),
         can_nudge=rules.can_nudge(proposal, me, waiting=len(waiting), last_nudged_at=nudged_at),
+        answered_wording=answered_wording,
+        since_diff=word_diff(answered_wording.text, revision.text) if answered_wording else None,
     )

@@ -31,6 +31,12 @@ def iso(value: datetime | None) -> str:
     return "" if value is None else value.isoformat(timespec="seconds")
 
 
+@register.filter
+def changed(pieces: list[object]) -> bool:
+    """Whether a word diff (values.diff) adds or removes anything."""
+    return any(getattr(piece, "op", "same") != "same" for piece in pieces)
+
+
 def _roughly(phrase: str) -> str:
     """ "3 months, 4 weeks ago" reads better as "3 months ago"."""
     if phrase == "now":

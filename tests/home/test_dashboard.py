@@ -6,7 +6,7 @@ from relationships.models import Membership
 from tests.factories import MembershipFactory
 from tests.values.build import adopted, boundary, client, old_boundary, page, proposed, url
 from values import services
-from values.models import Kind, Response, Suggestion
+from values.models import Acknowledgment, Kind, Response, Suggestion
 
 
 def test_the_dashboard_lists_what_needs_the_member_in_every_polycule(
@@ -74,3 +74,18 @@ def test_an_objection_to_my_proposal_reaches_my_dashboard_with_its_note(
     assert "Say what first means" in html
     assert "Changed my mind" not in html  # Cy's latest answer is a consent
     assert "Objections to your proposals" not in page(client(ben).get(reverse("home:dashboard")))
+
+
+def test_my_boundary_not_yet_read_by_everyone_is_on_my_dashboard(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = boundary(ana, "Sleepovers")
+    only_ben = boundary(ana, "Only-for-Ben", everyone=False, audience=[ben.public_id])
+    services.acknowledge(member=ben, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
+    html = page(client(ana).get(reverse("home:dashboard")))
+    assert "Your boundaries, not yet read by everyone" in html
+    assert "Sleepovers" in html
+    assert "1 person hasn&#x27;t acknowledged it yet" in html or "1 person hasn't acknowledged it yet" in html
+    services.acknowledge(member=cy, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
+    services.acknowledge(member=ben, item=only_ben, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
+    assert "not yet read by everyone" not in page(client(ana).get(reverse("home:dashboard")))

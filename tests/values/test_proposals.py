@@ -232,3 +232,26 @@ def test_an_amended_proposal_says_so_where_it_is_listed(ana: Membership, ben: Me
     assert "every answer is needed again" in detail
     dashboard = page(client(ben).get(reverse("home:dashboard")))
     assert "amended: your answer is needed again" in dashboard
+
+
+def test_an_amended_proposal_shows_what_changed_since_the_wording_i_answered(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy, text="Children's needs come first.")
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.OBJECT, note="Which needs?")
+    services.amend(
+        proposer=cy,
+        proposal=proposal,
+        revision_number=1,
+        title="Kids first",
+        text="Children's sleep comes first.",
+        why="w",
+    )
+    html = page(client(ben).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "Amended since you answered wording 1" in html
+    assert "[removed: </span>needs" in html
+    assert "[added: </span>sleep" in html
+    # Ana never answered: no "since you answered" for her.
+    assert "Amended since you answered" not in page(
+        client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id))
+    )
