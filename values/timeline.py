@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from accounts import paging
 from relationships.models import Invitation, Membership
 
-from .models import Acknowledgment, Event, Item, Proposal, Version
+from .models import Acknowledgment, Event, Item, Proposal, Response, Version
 
 # Every part's columns, in this order. ``ref`` is the row's own id (the event's, the
 # membership's...); ``public_ref`` and ``words`` carry what the apps above show of their
@@ -39,6 +39,7 @@ type After = tuple[datetime, str, int]
 MEMBER_JOINED = "member_joined"
 MEMBER_LEFT = "member_left"
 INVITATION_SENT = "invitation_sent"
+PROPOSAL_ANSWERED = "proposal_answered"
 KIND_GROUPS: dict[str, list[str]] = {
     "items": [
         Event.Kind.ITEM_CREATED,
@@ -51,6 +52,7 @@ KIND_GROUPS: dict[str, list[str]] = {
         Event.Kind.PROPOSAL_AMENDED,
         Event.Kind.PROPOSAL_ADOPTED,
         Event.Kind.PROPOSAL_WITHDRAWN,
+        PROPOSAL_ANSWERED,
     ],
     "answers": [Event.Kind.ACKNOWLEDGED, Event.Kind.CONSENTED, Event.Kind.REAFFIRMED],
     "suggestions": [Event.Kind.SUGGESTED, Event.Kind.SUGGESTION_DECLINED],
@@ -144,6 +146,30 @@ def parts(
             )
             .values(*COLUMNS)
         )
+    if group in {"", "proposals"}:
+        # Answers to proposals, read from the answers themselves: consents, objections and
+        # stand-asides, each as given (a changed answer is a line of its own). The proposer's
+        # own consent, given by proposing, is the "proposed" line already.
+        answers = Response.objects.filter(
+            revision__proposal__item__in=Item.objects.visible_to(membership),
+            revision__proposal__item__polycule_id=membership.polycule_id,
+        ).exclude(member=F("revision__proposal__proposer"))
+        if person:
+            answers = answers.filter(member=person)
+        if item:
+            answers = answers.filter(revision__proposal__item=item)
+        found.append(
+            answers.order_by()
+            .annotate(
+                at=F("created_at"),
+                kind=kind(PROPOSAL_ANSWERED),
+                ref=F("id"),
+                actor_ref=F("member_id"),
+                public_ref=no_public_ref(),
+                words=Cast(F("answer"), output_field=TextField()),
+            )
+            .values(*COLUMNS)
+        )
     if not item and group in {"", "members"}:
         members = Membership.objects.filter(polycule_id=membership.polycule_id).order_by()
         if person:
@@ -180,6 +206,11 @@ def parts(
     return [newest(part, after=after, size=size) for part in found]
 
 
+RESPONSE_VERBS: dict[str, str] = {
+    Response.Answer.CONSENT: "consented to the proposal",
+    Response.Answer.STAND_ASIDE: "stood aside on the proposal",
+    Response.Answer.OBJECT: "objected to the proposal",
+}
 ANSWER_VERBS = {
     Acknowledgment.Answer.UNDERSTOOD: "understood",
     Acknowledgment.Answer.TALK: "would like to talk about",
@@ -215,10 +246,32 @@ def lines(rows: list[Row], *, people: Mapping[int, Membership]) -> list[Line | N
         else {}
     )
     founder = min(people.values(), key=lambda m: (m.joined_at, m.pk), default=None)
+    answer_refs = {r["ref"] for r in rows if r["kind"] == PROPOSAL_ANSWERED}
+    answered = (
+        Response.objects.select_related(
+            "revision__proposal__revision",
+            "revision__proposal__item__current_version",
+            "revision__proposal__item__polycule",
+        ).in_bulk(answer_refs)
+        if answer_refs
+        else {}
+    )
     found: list[Line | None] = []
     for r in rows:
         if r["kind"] in {MEMBER_JOINED, MEMBER_LEFT}:
             found.append(_member_line(r, people, founder))
+        elif r["kind"] == PROPOSAL_ANSWERED and (response := answered.get(r["ref"])) is not None:
+            proposal = response.revision.proposal
+            found.append(
+                Line(
+                    at=r["at"],
+                    kind=r["kind"],
+                    actor=people.get(r["actor_ref"]),
+                    verb=RESPONSE_VERBS.get(response.answer, "answered"),
+                    item=proposal.item,
+                    proposal=proposal,
+                )
+            )
         elif r["kind"] == INVITATION_SENT:
             verb = f"invited {r['words']}"
             found.append(Line(at=r["at"], kind=r["kind"], actor=people.get(r["actor_ref"]), verb=verb))

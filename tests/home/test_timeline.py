@@ -18,9 +18,9 @@ from home.timeline import PAGE_SIZE
 from relationships import services as relationships
 from relationships.models import Membership
 from tests.factories import UserFactory
-from tests.values.build import HTMX, UNDERSTOOD, adopted, boundary, client, page
+from tests.values.build import HTMX, UNDERSTOOD, adopted, boundary, client, page, proposed
 from values import services
-from values.models import Acknowledgment, Event
+from values.models import Acknowledgment, Event, Response
 
 
 def test_the_timeline_page_lists_events(ana: Membership, ben: Membership) -> None:
@@ -233,3 +233,18 @@ def test_invitations_and_who_brought_whom_are_on_the_timeline(ana: Membership) -
     assert "<strong>Ana</strong> invited eli@example.com" in html
     assert "<strong>Eli</strong> joined the polycule, invited by Ana" in html
     assert "<strong>Ana</strong> started the polycule" in html
+
+
+def test_consents_objections_and_stand_asides_are_on_the_timeline(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(ana, "Kids-first")
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Response.Answer.OBJECT, note="Vague")
+    services.respond(member=cy, proposal=proposal, revision_number=1, answer=Response.Answer.STAND_ASIDE)
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Response.Answer.CONSENT)
+    html = page(client(cy).get(reverse("home:timeline", args=[ana.polycule.public_id]), {"kind": "proposals"}))
+    assert "<strong>Ben</strong> objected to the proposal" in html
+    assert "<strong>Cy</strong> stood aside on the proposal" in html
+    assert "<strong>Ben</strong> consented to the proposal" in html
+    assert "<strong>Ana</strong> consented" not in html  # proposing is her consent: "proposed" says it
+    assert "Vague" not in html  # the notes stay on the proposal's page

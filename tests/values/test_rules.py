@@ -19,7 +19,7 @@ from values.diff import Piece, word_diff
 from values.models import Acknowledgment, Category, Event, Item, ItemAudience, Kind, Proposal
 from values.rules import Owed
 from values.selectors import ItemFilters, ItemRow
-from values.timeline import MEMBER_JOINED, MEMBER_LEFT
+from values.timeline import MEMBER_JOINED, MEMBER_LEFT, PROPOSAL_ANSWERED
 
 from .build import Answer, adopted, boundary, fresh, old_boundary, proposed
 
@@ -443,8 +443,10 @@ def test_the_timeline_links_proposals(ana: Membership, ben: Membership) -> None:
     lines = timeline(ben, group="proposals").rows
     assert [(line.kind, line.proposal) for line in lines] == [
         (Event.Kind.PROPOSAL_ADOPTED, proposal),
+        (PROPOSAL_ANSWERED, proposal),
         (Event.Kind.PROPOSAL_OPENED, proposal),
     ]
+    assert lines[1].verb == "consented to the proposal"
     assert lines[0].version is not None
 
 
