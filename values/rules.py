@@ -143,3 +143,10 @@ def nudged_recently(last_nudged_at: datetime | None, now: datetime | None = None
 def can_nudge(proposal: Proposal, member: Membership, *, waiting: int, last_nudged_at: datetime | None) -> bool:
     """Remind those who have not answered: the proposer, when someone is waiting, once in a while."""
     return _proposer_of_open(proposal, member) and waiting > 0 and not nudged_recently(last_nudged_at)
+
+
+def worth_nudging(proposal: Proposal, now: datetime | None = None) -> bool:
+    """Whether a reminder is worth offering: everyone was told of the wording when it was put
+    (or amended), so not before it has waited as long as between two reminders."""
+    revision = proposal.revision
+    return revision is not None and revision.created_at <= (now or timezone.now()) - NUDGE_EVERY

@@ -574,6 +574,7 @@ class ProposalPage:
     can_amend: bool
     can_withdraw: bool
     can_nudge: bool
+    offer_nudge: bool
     # An amended proposal the member answered an earlier wording of: that wording, and what
     # changed since, so they need not read it all again.
     answered_wording: ProposalRevision | None = None
@@ -614,7 +615,8 @@ def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
         can_respond=rules.can_respond(proposal, me, audience),
         can_amend=rules.can_amend(proposal, me),
         can_withdraw=rules.can_withdraw(proposal, me),
-        can_nudge=rules.can_nudge(proposal, me, waiting=len(waiting), last_nudged_at=nudged_at),
+        can_nudge=(can_nudge := rules.can_nudge(proposal, me, waiting=len(waiting), last_nudged_at=nudged_at)),
+        offer_nudge=can_nudge and rules.worth_nudging(proposal),
         answered_wording=answered_wording,
         since_diff=word_diff(answered_wording.text, revision.text) if answered_wording else None,
     )

@@ -2,8 +2,10 @@
 stale proposal or answer gets."""
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from relationships.models import Membership
 from values import selectors, services
@@ -255,3 +257,12 @@ def test_an_amended_proposal_shows_what_changed_since_the_wording_i_answered(
     assert "Amended since you answered" not in page(
         client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id))
     )
+
+
+def test_reminding_is_offered_only_once_the_wording_has_waited_a_while(ana: Membership, ben: Membership) -> None:
+    proposal = proposed(ana)
+    detail = url("proposal_detail", ana, proposal_id=proposal.public_id)
+    assert "Remind those who haven" not in page(client(ana).get(detail))  # everyone was just told
+    ProposalRevision.objects.filter(proposal=proposal).update(created_at=timezone.now() - timedelta(hours=13))
+    assert "Remind those who haven" in page(client(ana).get(detail))
+    assert "Remind those who haven" not in page(client(ben).get(detail))  # only the proposer reminds
