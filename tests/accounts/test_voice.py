@@ -318,3 +318,25 @@ def test_allauths_onload_data_is_built_escaped_so_no_template_holds_an_inline_sc
         '<script data-allauth-onload="allauth.x.form" type="application/json">'
         '{"ids": {"add": "a\\u003C/script\\u003E\\u003Cb\\u003E"}, "text": "\\u0026"}</script>'
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("mfa_activate_totp", "The code your app shows now"),
+        ("mfa_add_webauthn", "A name for this key (optional)"),
+    ],
+)
+def test_the_two_factor_forms_ask_in_trellis_words(name: str, words: str, db: None) -> None:
+    user = UserFactory.create(email="zoe@example.org", name="Zoe")
+    page = _reauthenticated(user).get(reverse(name)).content.decode()
+    assert words in page
+    assert "Passwordless" not in page
+    assert 'placeholder="Code"' not in page
+
+
+def test_the_second_step_of_signing_in_asks_for_the_code_plainly(db: None) -> None:
+    user = UserFactory.create(email="zoe@example.org", name="Zoe")
+    TOTP.activate(user, generate_totp_secret())
+    response = Client().post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    assert "The code from your authenticator app, or one of your recovery codes" in response.content.decode()
