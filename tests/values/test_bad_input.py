@@ -231,7 +231,8 @@ BAD = [
     Bad("edit empty", EDIT, "ana", {}, field="title"),
     Bad("edit long title", EDIT, "ana", {**WORDS, "title": LONG}, field="title"),
     Bad("edit long text", EDIT, "ana", {**WORDS, "text": LONG}, field="text"),
-    Bad("edit no why", EDIT, "ana", {**WORDS, "why": ""}, field="why"),
+    # A boundary's why is optional (it needs no justification); a value's is not: "amend no why".
+    Bad("edit long why", EDIT, "ana", {**WORDS, "why": LONG}, field="why"),
     Bad("edit bad base", EDIT, "ana", {**WORDS, "base": "one"}),
     Bad("edit no base", EDIT, "ana", {"title": "t", "text": "x", "why": "w"}),
     Bad("acknowledge unknown answer", ACK, "ben", {"version": 1, "answer": "maybe"}),
@@ -274,6 +275,7 @@ BAD = [
     Bad("respond bad revision", RESPOND, "ben", {"revision": "latest", "answer": "consent"}),
     Bad("amend empty", AMEND, "ana", {}, field="title"),
     Bad("amend long title", AMEND, "ana", {**WORDS, "title": LONG}, field="title"),
+    Bad("amend no why", AMEND, "ana", {**WORDS, "why": ""}, field="why"),
     Bad("amend bad base", AMEND, "ana", {**WORDS, "base": "-"}),
 ]
 
