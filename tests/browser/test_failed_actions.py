@@ -5,10 +5,10 @@ import re
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Route, expect
 
 from relationships.demo import DEMO_PASSWORD, seed_people
+from tests.factories import backdate
 from values import services
 from values.models import Acknowledgment, Reaffirmation, Version
 
@@ -31,7 +31,7 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
         why="A surprise night away left me feeling shut out.",
     )
     # "Still holds for me" is offered once a version has stood a while.
-    Version.objects.filter(item=item).update(created_at=timezone.now() - timedelta(days=3))
+    backdate(Version.objects.filter(item=item), by=timedelta(days=3))
     ana = people["Ana"]
     sign_in(browse, "ana@example.com", DEMO_PASSWORD)
     page = browse.page

@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from relationships.models import Membership
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, backdate
 from values import services
 from values.models import Consent, Item, Kind, Proposal, Reaffirmation, Version
 
@@ -274,7 +273,7 @@ def test_still_holds_is_explained_and_offered_only_once_a_version_has_stood_a_wh
     item = boundary(ana)
     detail = url("item_detail", ana, item_id=item.public_id)
     assert "Still holds for me" not in page(client(ben).get(detail))  # set a moment ago
-    Version.objects.filter(item=item).update(created_at=timezone.now() - timedelta(days=2))
+    backdate(Version.objects.filter(item=item), by=timedelta(days=2))
     html = page(client(ben).get(detail))
     assert "Still holds for me" in html
     assert 'aria-describedby="reaffirm-help"' in html

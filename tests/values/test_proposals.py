@@ -5,9 +5,9 @@ import re
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from relationships.models import Membership
+from tests.factories import backdate
 from values import selectors, services
 from values.models import Nudge, Proposal, ProposalRevision, Response
 
@@ -263,6 +263,6 @@ def test_reminding_is_offered_only_once_the_wording_has_waited_a_while(ana: Memb
     proposal = proposed(ana)
     detail = url("proposal_detail", ana, proposal_id=proposal.public_id)
     assert "Remind those who haven" not in page(client(ana).get(detail))  # everyone was just told
-    ProposalRevision.objects.filter(proposal=proposal).update(created_at=timezone.now() - timedelta(hours=13))
+    backdate(ProposalRevision.objects.filter(proposal=proposal), by=timedelta(hours=13))
     assert "Remind those who haven" in page(client(ana).get(detail))
     assert "Remind those who haven" not in page(client(ben).get(detail))  # only the proposer reminds
