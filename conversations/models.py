@@ -57,6 +57,10 @@ class Discussion(models.Model):
 
     objects: ClassVar[DiscussionQuerySet] = DiscussionQuerySet.as_manager()  # type: ignore[assignment]
 
+    # Not a column: set on the discussion a reveal opens, which the same request shows without
+    # asking for its comments or mutes, since it can have none yet.
+    opened_empty: bool = False
+
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(

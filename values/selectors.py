@@ -581,8 +581,10 @@ class ProposalPage:
     since_diff: list[Piece] | None = None
 
 
-def proposal_page(me: Membership, proposal: Proposal) -> ProposalPage:
-    counted = tally(proposal)
+def proposal_page(me: Membership, proposal: Proposal, *, counted: Tally | None = None) -> ProposalPage:
+    """``counted``: ``tally(proposal)``, when the caller has it already."""
+    if counted is None:
+        counted = tally(proposal)
     audience = [member for member, _ in counted]
     revision = proposal.revision
     assert revision is not None

@@ -256,6 +256,14 @@ def _page_of_comments(
     return [row for row in rows if row.pk in ids or row.parent_id in ids], page
 
 
+def _size_and_mute(me: Membership, discussion: Discussion, rows: list[Comment]) -> tuple[int, bool]:
+    """How many comments the thread holds and whether ``me`` muted it: read with the comments,
+    else (no comment on this page) asked."""
+    if rows:
+        return getattr(rows[0], "thread_size", 0) or 0, bool(getattr(rows[0], "muted", False))
+    return 0, Mute.objects.filter(discussion=discussion, member=me).exists()
+
+
 def thread(
     me: Membership,
     discussion: Discussion | None,
@@ -277,11 +285,13 @@ def thread(
     if discussion is None:
         return Thread(None, [], can_comment, False, False, comment_url, "", "")
     polycule_id = me.polycule.public_id
-    rows, page = _page_of_comments(me, discussion, after=after, anchor=anchor, newest=newest)
-    if rows:
-        total, muted = getattr(rows[0], "thread_size", 0) or 0, bool(getattr(rows[0], "muted", False))
+    if discussion.opened_empty:  # opened by this very request: nothing to read in it yet
+        rows: list[Comment] = []
+        page = paging.Page[Comment](rows=[], next="", first=True)
+        total, muted = 0, False
     else:
-        total, muted = 0, Mute.objects.filter(discussion=discussion, member=me).exists()
+        rows, page = _page_of_comments(me, discussion, after=after, anchor=anchor, newest=newest)
+        total, muted = _size_and_mute(me, discussion, rows)
     earlier = _earlier_wordings(rows)
     replies: dict[int, list[CommentView]] = {}
     for row in rows:

@@ -67,7 +67,9 @@ def open_for_round(*, round: Round, by: Membership, revealing: list[Membership] 
     if not rules.can_comment(by, round.audience() if revealing is None else revealing):
         raise NotAllowed("Only the people asked into this round can talk about it.")
     lookup: dict[str, object] = {"round": round, "item": None}
-    return _get_or_create(lookup, {"polycule_id": round.polycule_id, "started_by": by}, new=revealing is not None)
+    discussion = _get_or_create(lookup, {"polycule_id": round.polycule_id, "started_by": by}, new=revealing is not None)
+    discussion.opened_empty = revealing is not None  # the reveal writes nothing else in it
+    return discussion
 
 
 def _words(text: str) -> str:

@@ -82,18 +82,16 @@ def open_round(
     return round
 
 
-def _lock(round: Round) -> Round:
-    return Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
-
-
-def _places(round: Round, member: Membership) -> tuple[list[Membership], set[int], RoundAnswer | None]:
-    """The round's audience (``round.audience()``), who has answered, and ``member``'s own answer
-    (its words are not read: they are about to change), in one query."""
+def _locked(round: Round, member: Membership) -> tuple[Round, list[Membership], set[int], RoundAnswer | None]:
+    """The round, read again and locked, with its audience (``round.audience()``), who has
+    answered, and ``member``'s own answer (its words are not read: they are about to change), in
+    one statement: the participants, each joined to the round, whose row alone is locked."""
     theirs = RoundAnswer.objects.filter(round=round, member=OuterRef("membership"))
     mine = RoundAnswer.objects.filter(round=round, member=member)
     rows: list[Any] = list(
         RoundParticipant.objects.filter(round=round)
-        .select_related("membership")
+        .select_related("membership", "round__polycule", "round__asker")
+        .select_for_update(of=("round",))
         .annotate(
             answered=Exists(theirs),
             mine_id=Subquery(mine.values("pk")[:1]),
@@ -101,12 +99,16 @@ def _places(round: Round, member: Membership) -> tuple[list[Membership], set[int
         )
         .order_by("membership__joined_at", "membership__id")
     )
+    if not rows:  # nobody is left in it at all (their accounts were erased)
+        locked = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
+        return locked, [], set(), None
+    locked = rows[0].round
     audience = [row.membership for row in rows if row.membership.is_active]
     answered = {row.membership_id for row in rows if row.answered}
     own = None
-    if rows and rows[0].mine_id is not None:
-        own = RoundAnswer(pk=rows[0].mine_id, round=round, member=member, created_at=rows[0].mine_created)
-    return audience, answered, own
+    if rows[0].mine_id is not None:
+        own = RoundAnswer(pk=rows[0].mine_id, round=locked, member=member, created_at=rows[0].mine_created)
+    return locked, audience, answered, own
 
 
 def _refuse_answering(round: Round, member: Membership, audience: list[Membership]) -> None:
@@ -118,14 +120,16 @@ def _refuse_answering(round: Round, member: Membership, audience: list[Membershi
 
 
 def _reveal(round: Round, by: Membership, audience: list[Membership]) -> None:
-    """Reveals a locked round and opens the talk under it, in the caller's transaction."""
+    """Reveals a locked round and opens the talk under it, in the caller's transaction. Whoever
+    revealed it is shown the answers at once, so it does not wait for them as unread."""
     round.revealed_at = timezone.now()
     round.save(update_fields=["revealed_at"])
     round.discussion = discussions.open_for_round(round=round, by=by, revealing=audience)
+    RoundParticipant.objects.filter(round=round, membership=by).update(seen_reveal_at=round.revealed_at)
 
 
 def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Membership], answered: set[int]) -> bool:
-    """``audience`` and ``answered`` as ``_places`` reads them."""
+    """``audience`` and ``answered`` as ``_locked`` reads them."""
     if not rules.is_ready_to_reveal(round, audience, answered):
         return False
     _reveal(round, by, audience)
@@ -135,8 +139,7 @@ def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Me
 @acting("member")
 def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
     """Saves the member's sealed answer, or changes it; the last answer reveals them all."""
-    round = _lock(round)
-    audience, answered, saved = _places(round, member)
+    round, audience, answered, saved = _locked(round, member)
     _refuse_answering(round, member, audience)
     text = _words(text, limit=TEXT_MAX, empty="Write your answer first.", noun="your answer")
     now = timezone.now()
@@ -153,8 +156,8 @@ def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
 @acting("member")
 def withdraw(*, member: Membership, round: Round) -> None:
     """Takes the member's answer back, before the reveal: as if they had not answered."""
-    round = _lock(round)
-    _refuse_answering(round, member, round.audience())
+    round, audience, _, _ = _locked(round, member)
+    _refuse_answering(round, member, audience)
     deleted, _ = RoundAnswer.objects.filter(round=round, member=member).delete()
     if not deleted:
         raise RuleError("You have no answer here to withdraw.")
@@ -164,8 +167,7 @@ def withdraw(*, member: Membership, round: Round) -> None:
 def reveal(*, by: Membership, round: Round) -> Round:
     """Opens every answer at once: anyone taking part once everyone still here has answered
     (someone left), or the asker after the deadline they set."""
-    round = _lock(round)
-    audience, answered, _ = _places(round, by)
+    round, audience, answered, _ = _locked(round, by)
     if rules.is_revealed(round):
         raise RuleError("The answers are already revealed.")
     if not rules.among(by, audience):
@@ -187,8 +189,7 @@ def reveal(*, by: Membership, round: Round) -> Round:
 def reveal_if_everyone_answered(*, round: Round, by: Membership) -> bool:
     """When someone left a round that was waiting only for them, it is revealed the next time one
     of the others opens it. Whether it was revealed now."""
-    round = _lock(round)
-    audience, answered, _ = _places(round, by)
+    round, audience, answered, _ = _locked(round, by)
     return _reveal_if_everyone_answered(round, by, audience, answered)
 
 

@@ -163,10 +163,14 @@ def test_the_reveal_button_is_the_askers_alone(ana: Membership, ben: Membership)
     assert "Reveal the answers" not in client_for(ben).get(url("round_detail", round)).content.decode()
 
 
-def test_opening_the_round_after_the_reveal_records_it_for_the_opener(ana: Membership, ben: Membership) -> None:
-    round = ask(ana, ben)
+def test_opening_the_round_after_the_reveal_records_it_for_the_opener(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    round = ask(ana, ben, cy)
     services.answer(member=ana, round=round, text="a")
     services.answer(member=ben, round=round, text="b")
+    services.answer(member=cy, round=round, text="c")  # the last answer reveals: Cy sees them at once
+    assert _seen(round, cy)
     assert not _seen(round, ben)
     client_for(ben).get(url("round_detail", round))
     assert _seen(round, ben)

@@ -77,8 +77,8 @@ def _plant(ana: Membership, ben: Membership, cy: Membership) -> datetime:
     waiting = ask(ben, ana, cy, prompt="TITLECANARY-prompt: what if we moved?")
     round_services.answer(member=cy, round=waiting, text=f"{SEALED} Cy's answer, sealed")
     revealed = ask(ben, ana, prompt="TITLECANARY-prompt: what if we lived apart?")
-    round_services.answer(member=ben, round=revealed, text=f"{NEVER}-ben-answer")
     round_services.answer(member=ana, round=revealed, text=f"{NEVER}-ana-answer")
+    round_services.answer(member=ben, round=revealed, text=f"{NEVER}-ben-answer")  # the last: Ana is told
 
     soon = timezone.now().astimezone(UTC) + timedelta(hours=6)
     checkin = checkins.plan_checkin(

@@ -143,7 +143,7 @@ ROUTES = [
         302,
         302,
         queries=14,
-        fragment=14,
+        fragment=13,
         private=True,
     ),
     Route("values:proposal_amend", proposal, member=404, queries=4, private=True),

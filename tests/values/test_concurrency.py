@@ -11,7 +11,7 @@ from django.db import connection
 from relationships.models import Membership
 from tests.conftest import client_for
 from values import selectors, services
-from values.models import Acknowledgment, Consent, Event, Item, Proposal, Response, Suggestion, Version
+from values.models import Acknowledgment, Consent, Event, Item, Proposal, Suggestion, Version
 
 from .build import Answer, adopted, boundary, current, fresh, proposed, url
 
@@ -97,11 +97,11 @@ def test_the_last_two_answers_at_once_adopt_a_proposal_exactly_once(
 ) -> None:
     proposal = proposed(cy)
 
-    def consent(member: Membership) -> Callable[[], Response]:
+    def consent(member: Membership) -> Callable[[], services.Answered]:
         return lambda: services.respond(member=member, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
 
     results = race(consent(ana), consent(ben))
-    assert all(isinstance(r, Response) for r in results), results
+    assert all(isinstance(r, services.Answered) for r in results), results
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.ADOPTED
     assert Version.objects.filter(item_id=proposal.item_id).count() == 1
@@ -115,7 +115,7 @@ def test_the_last_answers_to_a_change_at_once_make_one_new_version(
     item = adopted(ana, ben, cy)
     change = services.propose_change(proposer=cy, item=item, base_number=1, title="t", text="v2", why="w")
 
-    def consent(member: Membership) -> Callable[[], Response]:
+    def consent(member: Membership) -> Callable[[], services.Answered]:
         return lambda: services.respond(member=member, proposal=change, revision_number=1, answer=Answer.CONSENT)
 
     race(consent(ana), consent(ben))
@@ -130,11 +130,11 @@ def test_two_changes_adopted_at_once_make_one_new_version_and_leave_the_other_op
     first = services.propose_change(proposer=ana, item=item, base_number=1, title="t", text="First change", why="w")
     second = services.propose_change(proposer=ana, item=item, base_number=1, title="t", text="Second change", why="w")
 
-    def consent(proposal: Proposal) -> Callable[[], Response]:
+    def consent(proposal: Proposal) -> Callable[[], services.Answered]:
         return lambda: services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
 
     results = race(consent(first), consent(second))
-    assert all(isinstance(r, Response) for r in results), results
+    assert all(isinstance(r, services.Answered) for r in results), results
     assert list(Version.objects.filter(item=item).values_list("number", flat=True)) == [1, 2]
     statuses = sorted(Proposal.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True))
     assert statuses == [Proposal.Status.ADOPTED, Proposal.Status.OPEN]
@@ -197,7 +197,7 @@ def test_an_answer_while_the_proposal_is_amended_is_either_counted_or_stale(
 
     revision, response = race(amend, answer)
     assert revision.number == 2, revision
-    assert isinstance(response, Response | services.Stale), response
+    assert isinstance(response, services.Answered | services.Stale), response
     if isinstance(response, services.Stale):
         assert response.current is not None
         assert response.current.text == "Clearer"

@@ -20,9 +20,10 @@ from .boundaries import (
     take_suggestion,
 )
 from .items import Stale, consent, reaffirm
-from .proposals import amend, nudge, propose_change, propose_new, propose_retiring, respond, withdraw
+from .proposals import Answered, amend, nudge, propose_change, propose_new, propose_retiring, respond, withdraw
 
 __all__ = [
+    "Answered",
     "NotAllowed",
     "RuleError",
     "Stale",

@@ -3,6 +3,7 @@ Each audience member answers; the proposal is adopted once everyone has answered
 wording and nobody objects."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -193,10 +194,20 @@ def _check_wording(proposal: Proposal, revision_number: int, message: str) -> Pr
     return revision
 
 
+@dataclass(frozen=True)
+class Answered:
+    """What an answer left: the answer, the proposal as it wrote it (adopted, perhaps), and the
+    tally with this answer in it, which the page after it shows without reading it again."""
+
+    response: Response
+    proposal: Proposal
+    tally: selectors.Tally
+
+
 @acting("member")
 def respond(
     *, member: Membership, proposal: Proposal, revision_number: int, answer: Response.Answer, note: str = ""
-) -> Response:
+) -> Answered:
     proposal = _lock_open(proposal)
     counted = selectors.tally(proposal)
     audience = [m for m, _ in counted]
@@ -213,8 +224,9 @@ def respond(
         raise RuleError("An objection needs a note: what would need to change for you?")
     response = Response.objects.create(revision=revision, member=member, answer=answer, note=note)
     # The proposal is locked: no other answer to it came in since the tally was read.
-    _maybe_adopt(proposal, [(m, response if m.pk == member.pk else given) for m, given in counted])
-    return response
+    after = [(m, response if m.pk == member.pk else given) for m, given in counted]
+    _maybe_adopt(proposal, after)
+    return Answered(response, proposal, after)
 
 
 @acting("proposer")

@@ -83,9 +83,17 @@ def proposal_retire(request: Request, me: Membership, item_id: UUID) -> HttpResp
 
 
 def render_proposal(
-    request: Request, me: Membership, proposal: Proposal, *, partial: str = "", status: int = 200, **extra: Any
+    request: Request,
+    me: Membership,
+    proposal: Proposal,
+    *,
+    partial: str = "",
+    status: int = 200,
+    counted: selectors.Tally | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    page = selectors.proposal_page(me, proposal)
+    """``counted``: the proposal's tally, when the request has it already."""
+    page = selectors.proposal_page(me, proposal, counted=counted)
     answer = page.mine.answer if page.mine else None
     form = ResponseForm(initial={"revision": page.revision.number, "answer": answer})
     template = "values/proposal_detail.html" + (f"#{partial}" if partial and request.htmx else "")
@@ -106,7 +114,7 @@ def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> Htt
     if not form.is_valid():
         return _respond_again(request, me, proposal_id, form, status=422)
     try:
-        response = services.respond(
+        answered = services.respond(
             member=me,
             proposal=proposal,
             revision_number=form.cleaned_data["revision"],
@@ -116,14 +124,15 @@ def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> Htt
     except services.RuleError as exc:
         form.add_error(None, exc.message)
         return _respond_again(request, me, proposal_id, form, status=409)
-    # The proposal as the answer left it: the copy the service locked and wrote.
-    answered = response.revision.current_of
-    adopted = answered.status == Proposal.Status.ADOPTED
     if not request.htmx:
         # The page says it is adopted under its title: the message is about the answer alone.
         messages.success(request, "Your answer is recorded.")
         return redirect(proposal)
-    return render_proposal(request, me, answered, partial="respond-panel", just_adopted=adopted)
+    # The proposal as the answer left it (the copy the service locked and wrote), and its tally.
+    adopted = answered.proposal.status == Proposal.Status.ADOPTED
+    return render_proposal(
+        request, me, answered.proposal, partial="respond-panel", counted=answered.tally, just_adopted=adopted
+    )
 
 
 def _respond_again(
