@@ -1,11 +1,16 @@
-"""Demo data: three partners in one polycule. Safe to run again."""
+"""Demo data: three partners in one polycule, and two invitations. Safe to run again."""
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Membership, Polycule
+from .invitations import hash_token, new_salt, token_for
+from .models import Invitation, Membership, Polycule
 
 DEMO_PASSWORD = "trellis-demo"
 DEMO_POLYCULE = "Demo polycule"
@@ -40,3 +45,33 @@ def seed_people() -> dict[str, Membership]:
         )
         members[name] = membership
     return members
+
+
+# Who is invited (by whom, how many days ago, with what note): Dee's link still works; Eli's ran
+# out, so the list shows what an expired invitation looks like and how to send it again.
+DEMO_INVITATIONS = [
+    ("dee@example.com", "Ana", 2, "Ben and Cy would love to meet you properly. No rush at all."),
+    ("eli@example.com", "Cy", settings.INVITATION_DAYS + 3, ""),
+]
+
+
+@transaction.atomic
+def seed_invitations(people: dict[str, Membership]) -> None:
+    """The invitations, written as rows (no mail is sent: the addresses are examples)."""
+    for email, by, days_ago, note in DEMO_INVITATIONS:
+        inviter = people[by]
+        if Invitation.objects.filter(polycule_id=inviter.polycule_id, email=email).exists():
+            continue
+        sent = timezone.now() - timedelta(days=days_ago)
+        salt = new_salt()
+        Invitation.objects.create(
+            polycule_id=inviter.polycule_id,
+            invited_by=inviter,
+            email=email,
+            note=note,
+            salt=salt,
+            token_hash=hash_token(token_for(salt)),
+            created_at=sent,
+            sent_at=sent,
+            expires_at=sent + timedelta(days=settings.INVITATION_DAYS),
+        )

@@ -11,7 +11,7 @@ from accounts.models import User
 from conversations.demo import JOURNAL_CANARY, SEALED_CANARY
 from conversations.models import Choice, Discussion, Feeling, JournalEntry, Round
 from conversations.selectors.needs import needs
-from relationships.models import Membership
+from relationships.models import Invitation, Membership
 from values import selectors
 from values.demo import WEEKNIGHT_SLEEPOVERS
 from values.models import Acknowledgment, Item, Proposal
@@ -31,6 +31,19 @@ def test_demo_can_run_twice_without_harm(demo: None, settings: Settings) -> None
     counts = (User.objects.count(), Membership.objects.count(), Item.objects.count())
     call_command("demo")
     assert (User.objects.count(), Membership.objects.count(), Item.objects.count()) == counts == (3, 3, 6)
+
+
+def test_the_polycule_page_shows_a_waiting_invitation_and_an_expired_one(demo: None) -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="ana@example.com"))
+    ana = _member("ana@example.com")
+    html = client.get(f"/p/{ana.polycule.public_id}/").content.decode()
+    assert "dee@example.com" in html
+    assert "link works until" in html
+    assert "eli@example.com" in html
+    assert "send it again for another week" in html
+    call_command("demo")
+    assert Invitation.objects.count() == 2
 
 
 def test_demo_refuses_without_debug_unless_forced(db: None, settings: Settings) -> None:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from conversations.demo import seed_conversations
-from relationships.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_POLYCULE, seed_people
+from relationships.demo import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_POLYCULE, seed_invitations, seed_people
 from values.demo import seed_values
 
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: this looks like production. Use --force to add demo accounts anyway.")
         with transaction.atomic():
             people = seed_people()
+            seed_invitations(people)
             seed_values(people)
             seed_conversations(people)
             if dry_run:
