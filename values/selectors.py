@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -16,12 +18,15 @@ from django.db.models import (
     F,
     FilteredRelation,
     Func,
+    IntegerField,
     Max,
     Model,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
+    TextField,
     Value,
     When,
     Window,
@@ -300,7 +305,8 @@ def needs(membership: Membership, now: datetime | None = None, *, shown: int = N
 
 def unread_boundaries(owner: Membership) -> QuerySet[Item]:
     """``owner``'s live boundaries whose current version someone in its audience has not
-    acknowledged yet, newest change first, each with how many (``unread``): one query."""
+    acknowledged yet, newest change first, each with how many (``unread``) and who
+    (``unread_by``: their names, in the order they joined): one query."""
     not_answered = ~Exists(
         Acknowledgment.objects.filter(version=OuterRef(OuterRef("current_version")), member=OuterRef("pk"))
     )
@@ -312,15 +318,27 @@ def unread_boundaries(owner: Membership) -> QuerySet[Item]:
     )
     chosen = Exists(ItemAudience.objects.filter(item=OuterRef(OuterRef("pk")), membership=OuterRef("pk")))
 
-    def counted(members: QuerySet[Membership]) -> Coalesce:
-        count = members.order_by().values("polycule_id").annotate(n=Count("pk")).values("n")[:1]
-        return Coalesce(Subquery(count), 0)
+    def gathered(members: QuerySet[Membership], aggregate: Aggregate, default: Value) -> Coalesce:
+        found = members.order_by().values("polycule_id").annotate(found=aggregate).values("found")[:1]
+        return Coalesce(Subquery(found), default, output_field=default.output_field)
 
-    unread = Case(When(everyone=True, then=counted(others)), default=counted(others.filter(chosen)))
+    def among(aggregate: Aggregate, default: Value) -> Case:
+        return Case(
+            When(everyone=True, then=gathered(others, aggregate, default)),
+            default=gathered(others.filter(chosen), aggregate, default),
+        )
+
+    # In the order they joined; SQLite before 3.44 cannot order an aggregate, and gathers them in
+    # the order of their rows, which is nearly the same.
+    ordered = connection.features.supports_aggregate_order_by_clause
+    names = StringAgg("display_name", delimiter=Value(", "), order_by=("joined_at", "id") if ordered else None)
     return (
         Item.objects.filter(polycule_id=owner.polycule_id, owner=owner, kind=Kind.BOUNDARY)
         .live()
-        .annotate(unread=unread)
+        .annotate(
+            unread=among(Count("pk"), Value(0, output_field=IntegerField())),
+            unread_by=among(names, Value("", output_field=TextField())),
+        )
         .filter(unread__gt=0)
         .select_related("current_version", "polycule")
         .order_by("-current_version__created_at", "-id")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from relationships.models import Membership
 from tests.factories import MembershipFactory
 from tests.values.build import adopted, boundary, client, old_boundary, page, proposed, url
-from values import services
+from values import selectors, services
 from values.models import Acknowledgment, Kind, Response, Suggestion
 
 
@@ -76,16 +76,20 @@ def test_an_objection_to_my_proposal_reaches_my_dashboard_with_its_note(
     assert "Objections to your proposals" not in page(client(ben).get(reverse("home:dashboard")))
 
 
-def test_my_boundary_not_yet_read_by_everyone_is_on_my_dashboard(
-    ana: Membership, ben: Membership, cy: Membership
+def test_my_boundary_not_yet_read_by_everyone_is_on_my_dashboard_with_who(
+    ana: Membership, ben: Membership, cy: Membership, dee: Membership
 ) -> None:
+    eve = MembershipFactory.create(polycule=ana.polycule, display_name="Eve")
     item = boundary(ana, "Sleepovers")
     only_ben = boundary(ana, "Only-for-Ben", everyone=False, audience=[ben.public_id])
     services.acknowledge(member=ben, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
     html = page(client(ana).get(reverse("home:dashboard")))
     assert "Your boundaries, not yet read by everyone" in html
-    assert "Sleepovers" in html
-    assert "1 person hasn&#x27;t acknowledged it yet" in html or "1 person hasn't acknowledged it yet" in html
+    unread = {i.title: (i.unread, i.unread_by) for i in selectors.unread_boundaries(ana)}  # type: ignore[attr-defined]
+    assert unread == {"Sleepovers": (2, "Cy, Eve"), "Only-for-Ben": (1, "Ben")}  # Dee left: not waited for
+    assert "not yet acknowledged by Cy, Eve" in html
+    assert "not yet acknowledged by Ben" in html
     services.acknowledge(member=cy, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
+    services.acknowledge(member=eve, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
     services.acknowledge(member=ben, item=only_ben, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
     assert "not yet read by everyone" not in page(client(ana).get(reverse("home:dashboard")))
