@@ -179,6 +179,30 @@ def test_pages_with_a_second_factor_speak_as_trellis(name: str, db: None) -> Non
     _assert_in_trellis_voice(client.get(reverse(name)))
 
 
+def test_someone_without_a_password_chooses_one_in_trellis_voice(db: None, mailoutbox: list[EmailMessage]) -> None:
+    user = UserFactory.create(email="zoe@example.org", name="Zoe")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    client = Client()
+    client.force_login(user)
+    # Choosing a password is confirmed first: with no password, by a code sent by mail.
+    client.post(reverse("account_request_reauthentication_code"), {"recipient": user.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE)
+    assert code is not None, mailoutbox[-1].body
+    client.post(reverse("account_confirm_reauthentication_code"), {"code": code.group(1)})
+    response = client.get(reverse("account_set_password"))
+    _assert_in_trellis_voice(response)
+    html = response.content.decode()
+    assert "<h1>Choose a password</h1>" in html
+    assert "Save your password" in html
+    assert "Forgotten your current password?" not in html  # there is none to forget
+    new = "a new long passphrase for Zoe"
+    posted = client.post(reverse("account_set_password"), {"password1": new, "password2": new})
+    assert posted.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
 def test_the_second_step_of_signing_in_speaks_as_trellis(db: None) -> None:
     user = UserFactory.create(email="zoe@example.org", name="Zoe")
     TOTP.activate(user, generate_totp_secret())
