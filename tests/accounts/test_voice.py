@@ -187,7 +187,7 @@ def test_someone_without_a_password_chooses_one_in_trellis_voice(db: None, mailo
     client.force_login(user)
     # Choosing a password is confirmed first: with no password, by a code sent by mail.
     client.post(reverse("account_request_reauthentication_code"), {"recipient": user.email})
-    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE)
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", str(mailoutbox[-1].body), re.MULTILINE)
     assert code is not None, mailoutbox[-1].body
     client.post(reverse("account_confirm_reauthentication_code"), {"code": code.group(1)})
     response = client.get(reverse("account_set_password"))
