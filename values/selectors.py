@@ -42,7 +42,6 @@ from . import rules
 from .diff import Piece, word_diff
 from .models import (
     Acknowledgment,
-    Consent,
     Item,
     ItemAudience,
     ItemQuerySet,
@@ -83,17 +82,27 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
     """What this member still owes each item (``owed``), when it was last looked at and when it
     is due for a look together (``due_at``): computed by the database, so that a list can be
     filtered and paged by them without loading every item."""
-    current = OuterRef("current_version")
     live = Q(current_version__isnull=False, retired_at__isnull=True)
     # When the current version was set, read only for items reviewed at an interval (a subquery
     # the CASE below skips for the others), so that counting never joins every version.
     changed = Subquery(Version.objects.filter(pk=OuterRef("current_version_id")).order_by().values("created_at"))
     reviewed = Greatest(changed, Coalesce("last_reaffirmed_at", changed))
+    # The member's own acknowledgment and consent of the current version are joined (at most one
+    # row each), not asked for item by item: the CASEs below read them many times over.
+    mine = {
+        "my_acknowledgment": FilteredRelation(
+            "current_version__acknowledgments", condition=Q(current_version__acknowledgments__member=membership)
+        ),
+        "my_consent": FilteredRelation(
+            "current_version__consents", condition=Q(current_version__consents__member=membership)
+        ),
+    }
     return (
         items.select_related("current_version__author", "owner", "created_by")
+        .annotate(**mine)
         .annotate(
-            acknowledged_by_me=Exists(Acknowledgment.objects.filter(version=current, member=membership)),
-            consented_by_me=Exists(Consent.objects.filter(version=current, member=membership)),
+            acknowledged_by_me=Q(my_acknowledgment__isnull=False),
+            consented_by_me=Q(my_consent__isnull=False),
             # Standing aside on the proposal that made this version: answered, though not a consent.
             answered_adoption=Exists(
                 Response.objects.filter(
@@ -103,7 +112,13 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
             last_reaffirmed_at=Subquery(
                 Reaffirmation.objects.filter(item=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
             ),
-            has_open_proposal=Exists(Proposal.objects.filter(item=OuterRef("pk"), status=Proposal.Status.OPEN)),
+            # Asked within the member's polycule: PostgreSQL may read the open proposals once, as a
+            # hashed set, and then reads this polycule's alone, never everyone's.
+            has_open_proposal=Exists(
+                Proposal.objects.filter(
+                    item=OuterRef("pk"), item__polycule_id=membership.polycule_id, status=Proposal.Status.OPEN
+                )
+            ),
         )
         .annotate(
             # A live boundary's audience, its owner aside, acknowledges each version; everyone
