@@ -6,12 +6,13 @@ the same querysets, read together in ONE query (a UNION ALL, each list's rows wi
 columns and those of what they show, the other lists' columns NULL), then sorted here as each
 list's selector sorts. The header's count (``count``) is one COUNT over the same union."""
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Cast
 
@@ -93,48 +94,65 @@ def _null(field: models.Field[Any, Any]) -> Cast:
     return Cast(Value(None), output_field=field)
 
 
+def _kind(field: models.Field[Any, Any]) -> str:
+    """The column's type, for sharing a column of the union: its database type, lengths aside."""
+    db_type = field.db_type(connection) or field.get_internal_type()
+    return re.sub(r"\W+", "_", re.sub(r"\(.*\)", "", db_type)).strip("_").lower()
+
+
+type Slots = dict[tuple[str, str, str], str]
+
+
+def _slots(lists: list[_List]) -> tuple[Slots, dict[str, models.Field[Any, Any]]]:
+    """Where each list's columns go in the union: each list fills the columns of a type from the
+    first, so that lists share them and the union is as wide as its widest list, not as all of
+    them together (building a query of every column of every list cost more than reading it).
+    Returns the column of each (list, step, field), and a field of each column's type."""
+    where: Slots = {}
+    typed: dict[str, models.Field[Any, Any]] = {}
+    for part in lists:
+        used: dict[str, int] = {}
+        for step, model in part.steps():
+            for field in model._meta.concrete_fields:
+                kind = _kind(field)
+                used[kind] = used.get(kind, 0) + 1
+                alias = f"{kind}_{used[kind]}"
+                where[part.name, step, field.attname] = alias
+                typed.setdefault(alias, field)
+    return where, typed
+
+
 def _read(lists: list[_List]) -> dict[str, list[Any]]:
     """The rows of every list, in one query."""
     found: dict[str, list[Any]] = {part.name: [] for part in lists}
     lists = [part for part in lists if not part.rows.query.is_empty()]
     if not lists:
         return found
-    # Every column of every list: (list, step, field, alias).
-    columns = [
-        (part.name, step, field, f"c{n}_{s}_{f}")
-        for n, part in enumerate(lists)
-        for s, (step, model) in enumerate(part.steps())
-        for f, field in enumerate(model._meta.concrete_fields)
-    ]
+    where, typed = _slots(lists)
     branches = []
     for part in lists:
-        select: dict[str, Any] = {"need_list": Value(part.name)}
-        for name, step, field, alias in columns:
-            if name != part.name:
-                select[alias] = _null(field)
-            else:
-                select[alias] = F(f"{step}__{field.attname}" if step else field.attname)
-        branches.append(part.rows.order_by().values(**select))
+        select: dict[str, Any] = {alias: _null(field) for alias, field in typed.items()}
+        for (name, step, attname), alias in where.items():
+            if name == part.name:
+                select[alias] = F(f"{step}__{attname}" if step else attname)
+        branches.append(part.rows.order_by().values(need_list=Value(part.name), **select))
     union = branches[0].union(*branches[1:], all=True).order_by() if len(branches) > 1 else branches[0]
     by_name = {part.name: part for part in lists}
     for row in union:
         part = by_name[row["need_list"]]
-        found[part.name].append(_build(part, row, [c for c in columns if c[0] == part.name]))
+        found[part.name].append(_build(part, row, where))
     for name, rows in found.items():
         key, reverse = _ORDER[name]
         rows.sort(key=key, reverse=reverse)
     return found
 
 
-def _build(part: _List, row: dict[str, Any], columns: Iterable[tuple[str, str, Any, str]]) -> models.Model:
+def _build(part: _List, row: dict[str, Any], where: Slots) -> models.Model:
     """The row's instance, with what it is read with cached on it, as ``select_related`` would."""
-    values: dict[str, list[Any]] = {}
-    for _, step, _, alias in columns:
-        values.setdefault(step, []).append(row[alias])
     made: dict[str, models.Model | None] = {}
     for step, model in part.steps():
-        fields = values[step]
         names = [f.attname for f in model._meta.concrete_fields]
+        fields = [row[where[part.name, step, name]] for name in names]
         pk = fields[names.index(model._meta.pk.attname)]
         made[step] = None if pk is None else model.from_db(part.rows.db, names, fields)
         if step:
