@@ -83,9 +83,8 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
     is due for a look together (``due_at``): computed by the database, so that a list can be
     filtered and paged by them without loading every item."""
     live = Q(current_version__isnull=False, retired_at__isnull=True)
-    # When the current version was set, read only for items reviewed at an interval (a subquery
-    # the CASE below skips for the others), so that counting never joins every version.
-    changed = Subquery(Version.objects.filter(pk=OuterRef("current_version_id")).order_by().values("created_at"))
+    # When the current version was set: the version is joined anyway, for the member's answers.
+    changed = F("current_version__created_at")
     reviewed = Greatest(changed, Coalesce("last_reaffirmed_at", changed))
     # The member's own acknowledgment and consent of the current version are joined (at most one
     # row each), not asked for item by item: the CASEs below read them many times over.
