@@ -84,14 +84,16 @@ def open_round(
 
 def _locked(round: Round, member: Membership) -> tuple[Round, list[Membership], set[int], RoundAnswer | None]:
     """The round, read again and locked, with its audience (``round.audience()``), who has
-    answered, and ``member``'s own answer (its words are not read: they are about to change), in
-    one statement: the participants, each joined to the round, whose row alone is locked."""
-    theirs = RoundAnswer.objects.filter(round=round, member=OuterRef("membership"))
-    mine = RoundAnswer.objects.filter(round=round, member=member)
+    answered, and ``member``'s own answer (its words are not read: they are about to change).
+    Two statements, in this order: the answers are read after the lock is held, so that an
+    answer committed while this one waited for the lock is seen (one statement would read them
+    as they were when it began, and two last answers at once would both miss the reveal)."""
+    locked = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
+    theirs = RoundAnswer.objects.filter(round=locked, member=OuterRef("membership"))
+    mine = RoundAnswer.objects.filter(round=locked, member=member)
     rows: list[Any] = list(
-        RoundParticipant.objects.filter(round=round)
-        .select_related("membership", "round__polycule", "round__asker")
-        .select_for_update(of=("round",))
+        RoundParticipant.objects.filter(round=locked)
+        .select_related("membership")
         .annotate(
             answered=Exists(theirs),
             mine_id=Subquery(mine.values("pk")[:1]),
@@ -99,14 +101,10 @@ def _locked(round: Round, member: Membership) -> tuple[Round, list[Membership], 
         )
         .order_by("membership__joined_at", "membership__id")
     )
-    if not rows:  # nobody is left in it at all (their accounts were erased)
-        locked = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
-        return locked, [], set(), None
-    locked = rows[0].round
     audience = [row.membership for row in rows if row.membership.is_active]
     answered = {row.membership_id for row in rows if row.answered}
     own = None
-    if rows[0].mine_id is not None:
+    if rows and rows[0].mine_id is not None:
         own = RoundAnswer(pk=rows[0].mine_id, round=locked, member=member, created_at=rows[0].mine_created)
     return locked, audience, answered, own
 
