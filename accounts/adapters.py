@@ -6,8 +6,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
@@ -92,3 +94,8 @@ class MFAAdapter(DefaultMFAAdapter):
         if not encrypted_text.startswith(_PREFIX):
             return encrypted_text
         return _fernet().decrypt(encrypted_text.removeprefix(_PREFIX).encode()).decode()
+
+    def generate_authenticator_name(self, user: AbstractBaseUser, type: Authenticator.Type) -> str:
+        """The name a new key's form suggests: "Key 1", "Key 2" ... (allauth's "Master key" is
+        not how Trellis speaks), for the person to change to "My phone"."""
+        return f"Key {Authenticator.objects.filter(user_id=user.pk, type=type).count() + 1}"

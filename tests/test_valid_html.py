@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import PASSWORD
 from tests.matrix import MEMBER, STEWARD, build_world
 
 from .test_authorization import ACCOUNT, PUBLIC, ROUTES, _client
@@ -67,7 +68,7 @@ def _is_html(response: object) -> bool:
 @pytest.mark.django_db
 def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
     world = build_world()
-    pages = 0
+    pages = forms = 0
     for persona in (MEMBER, STEWARD):
         client = _client(world, persona)
         for route in ROUTES:
@@ -78,6 +79,8 @@ def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
                 _save(tmp_path, f"{persona}-{route.id}", response.content.decode())
                 pages += 1
     signed_in = _client(world, STEWARD)
+    # Freshly signed in, so that the pages asking for it (two-factor's forms) show themselves.
+    assert signed_in.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
     for name, kwargs in ACCOUNT.items():
         if name in NOT_HTML:
             continue
@@ -85,6 +88,7 @@ def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
         if response.status_code == 200 and _is_html(response):
             _save(tmp_path, f"account-{name}", response.content.decode())
             pages += 1
+            forms += name in {"mfa_activate_totp", "mfa_add_webauthn"}
     for name in sorted(PUBLIC - NOT_HTML):
         response = Client().get(reverse(name, kwargs=KEYED.get(name, {})))
         if _is_html(response) and response.status_code != 302:
@@ -101,6 +105,7 @@ def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
                 _save(tmp_path, f"fragment-{persona}-{route.id}", response.content.decode(), fragment=True)
                 pages += 1
     assert pages > 100, "the sweep reached too few pages to mean anything"
+    assert forms == 2, "the two-factor forms were not reached"
     errors = _vnu(tmp_path)
     listed = "\n".join(f"{page}:\n  " + "\n  ".join(found) for page, found in sorted(errors.items()))
     assert not errors, f"{len(errors)} of {pages} documents are not valid HTML:\n{listed}"

@@ -112,7 +112,7 @@ class AcknowledgmentForm(forms.Form):
 
 class ResponseForm(StampedForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    answer = forms.ChoiceField(choices=Response.Answer.choices, widget=forms.RadioSelect, label="Your answer")
+    answer = forms.ChoiceField(choices=Response.Answer.choices, widget=forms.RadioSelect, label="Where you stand")
     note = forms.CharField(
         max_length=NOTE_MAX,
         required=False,

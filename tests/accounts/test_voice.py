@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.mail import EmailMessage
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from accounts.adapters import MFAAdapter
 from accounts.forms import PASSWORD_HELP
 from accounts.models import User
 from accounts.templatetags.allauth_onload import allauth_onload
@@ -357,6 +359,15 @@ def test_the_two_factor_forms_ask_in_trellis_words(name: str, words: str, db: No
     assert words in page
     assert "Passwordless" not in page
     assert 'placeholder="Code"' not in page
+    assert "Master key" not in page
+
+
+def test_a_new_keys_suggested_name_counts_the_keys_already_there(db: None) -> None:
+    user = UserFactory.create(email="zoe@example.org", name="Zoe")
+    client = _reauthenticated(user)
+    assert 'value="Key 1"' in client.get(reverse("mfa_add_webauthn")).content.decode()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "My phone"})
+    assert MFAAdapter().generate_authenticator_name(user, Authenticator.Type.WEBAUTHN) == "Key 2"
 
 
 def test_the_second_step_of_signing_in_asks_for_the_code_plainly(db: None) -> None:

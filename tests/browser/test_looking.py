@@ -104,3 +104,22 @@ def test_a_message_sits_under_the_section_menu(browse: Browser) -> None:
     assert below is not None
     assert below["y"] >= menu["y"] + menu["height"]
     browse.check("360 light a message under the menu")
+
+
+def test_the_two_factor_forms_fit_a_phone_and_a_desktop(
+    page: Page, live_server: Any, csp_violations: list[str]
+) -> None:
+    """Setting up an authenticator app or a passkey asks to confirm it is you first; then the
+    forms themselves, looked at like every other page (their screenshots in a folder of their own)."""
+    looking = Browser(page, live_server.url, "looking-two-factor")
+    seed_people()
+    sign_in(looking, "ana@example.com", DEMO_PASSWORD)
+    looking.go(reverse("mfa_activate_totp"))
+    expect(looking.page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    looking.page.get_by_label("Password").fill(DEMO_PASSWORD)
+    looking.page.get_by_role("button", name="Confirm").click()
+    expect(looking.page).to_have_url(looking.base_url + reverse("mfa_activate_totp"))
+    forms = [("authenticator app", reverse("mfa_activate_totp")), ("add a passkey", reverse("mfa_add_webauthn"))]
+    problems = look(looking, forms, PHONE, "light") + look(looking, forms, DESKTOP, "dark")
+    assert not problems, "\n".join(problems)
+    expect(looking.page.get_by_role("heading", level=1)).not_to_have_text("Confirm it is you")

@@ -101,7 +101,7 @@ def test_responding_with_htmx_returns_only_the_responses_panel(
     changed = client(ben).post(
         url("proposal_respond", ana, proposal_id=proposal.public_id), {"revision": 1, "answer": "consent"}, **HTMX
     )
-    assert_fragment(changed, "Your answer")
+    assert_fragment(changed, "Change your answer", "Where you stand")
     assert "answer-object" not in page(changed)
     assert "Say what first means" not in page(changed)
     assert Response.objects.filter(member=ben).count() == 2
