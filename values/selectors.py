@@ -379,13 +379,12 @@ def objections_to(proposer: Membership) -> QuerySet[Response]:
 
 
 def _first[M: Model](rows: QuerySet[M], shown: int) -> tuple[list[M], int]:
-    """The first ``shown`` rows and how many there are in all: counted only when there are more."""
+    """The first ``shown`` rows and how many there are in all, in one query (each row carries
+    the count of them all)."""
     if not shown:
         return [], rows.count()
-    first = list(rows[: shown + 1])
-    if len(first) <= shown:
-        return first, len(first)
-    return first[:shown], rows.count()
+    first = list(rows.annotate(rows_in_all=Window(Count("pk")))[:shown])
+    return first, (first[0].rows_in_all if first else 0)  # type: ignore[attr-defined]
 
 
 def _newcomer_waiting(membership: Membership) -> QuerySet[Item]:
