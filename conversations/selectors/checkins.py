@@ -385,7 +385,9 @@ def actions(me: Membership, checkin: CheckIn) -> list[ActionRow]:
 
 def actions_with_carried(me: Membership, checkin: CheckIn) -> tuple[list[ActionRow], list[ActionRow]]:
     """The check-in's own actions and those carried into it, in one query."""
-    rows = Action.objects.filter(Q(checkin=checkin) | Q(pk__in=carried_actions(me, checkin).values("pk")))
+    # Asked within the polycule first: else the "or" below reads every check-in there is.
+    here = Action.objects.filter(checkin__polycule_id=checkin.polycule_id)
+    rows = here.filter(Q(checkin=checkin) | Q(pk__in=carried_actions(me, checkin).values("pk")))
     found = rows.select_related("checkin__polycule", "owner")
     everything = list(found.order_by(F("due_on").asc(nulls_last=True), "created_at", "id"))
     own = sorted((a for a in everything if a.checkin_id == checkin.pk), key=lambda a: (a.created_at, a.pk))
