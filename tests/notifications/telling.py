@@ -1,7 +1,7 @@
 """Helpers for the tests of what is told, to whom and when: ticks at chosen moments, people's
 choices, and reading the mail they got."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core import mail
@@ -14,6 +14,13 @@ from notifications.models import KindChoice, Notice, Preferences
 from relationships.models import Membership
 
 
+def digest_hour() -> int:
+    """The digest's hour in these tests, for whoever did not choose one: twelve hours from now
+    (08:00 UTC, the real default, made them fail when run between 06:00 and 08:00 UTC), so that
+    "a few hours later" never reaches it and ``tomorrow_after_the_digest`` always has."""
+    return (timezone.now().astimezone(UTC).hour + 12) % 24
+
+
 def tick(now: datetime | None = None) -> services.TickReport:
     return services.tick(now=now)
 
@@ -23,7 +30,7 @@ def later(**delta: float) -> datetime:
 
 
 def tomorrow_after_the_digest() -> datetime:
-    """A moment after everyone's (default, 08:00 UTC) digest hour has come round once."""
+    """A moment after the digest hour (``digest_hour``) has come round once."""
     return later(days=1, hours=1)
 
 
@@ -32,7 +39,8 @@ def choose(member: Membership, kind: Kind, delivery: Delivery) -> None:
 
 
 def prefer(member: Membership, **fields: Any) -> Preferences:
-    preferences, _ = Preferences.objects.update_or_create(user=member.user, defaults=fields)
+    defaults = {"digest_hour": digest_hour(), **fields}
+    preferences, _ = Preferences.objects.update_or_create(user=member.user, defaults=defaults)
     return preferences
 
 
