@@ -2,7 +2,7 @@ from functools import partial
 
 import pytest
 
-from notifications import selectors
+from notifications import schedule, selectors
 
 from .telling import digest_hour
 
@@ -11,5 +11,5 @@ from .telling import digest_hour
 def _digest_far_from_now(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whoever never chose gets the digest at ``telling.digest_hour()``, twelve hours from now,
     whenever the tests run."""
-    clock = selectors.schedule.Clock(digest_hour=digest_hour())
+    clock = schedule.Clock(digest_hour=digest_hour())
     monkeypatch.setattr(selectors, "Choices", partial(selectors.Choices, clock=clock))
