@@ -156,14 +156,14 @@ def test_a_mail_carries_a_one_click_unsubscribe_for_its_person_and_each_kind(ana
     assert "Change what you hear about, and when" in message.body
 
 
-def test_the_footer_says_why_the_mail_came(ana: Membership, ben: Membership) -> None:
+def test_the_footer_says_why_the_mail_came(ana: Membership, ben: Membership, default_digest_hour: int) -> None:
     boundary(ben)
     tick()
     tick(now=tomorrow_after_the_digest())
     at_once, digest = mails_to(ana)
     assert "tells you about these things at once" in at_once.body
     assert "daily digest" in digest.body
-    assert "8:00 your time" in digest.body
+    assert f"at {default_digest_hour}:00 your time" in digest.body
 
 
 def test_a_letter_whose_things_all_stopped_mattering_is_not_sent(ana: Membership, ben: Membership) -> None:
