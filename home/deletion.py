@@ -18,13 +18,14 @@ in is deleted with all it held, since nobody could ever open it again."""
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import pgtrigger
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, Func, OuterRef, Q, Subquery
 from django.http import HttpRequest
 
 from accounts import audit
@@ -114,25 +115,44 @@ class Preview:
     sealed_answers: int
 
 
-def _fate(membership: Membership) -> PolyculeFate:
-    others = Membership.objects.active().filter(polycule_id=membership.polycule_id).exclude(pk=membership.pk)
-    if not others.exists():
-        return PolyculeFate(membership, emptied=True)
-    if membership.is_steward and not others.filter(role=Membership.Role.STEWARD).exists():
-        return PolyculeFate(membership, successor=others.order_by("joined_at", "pk").first())
-    return PolyculeFate(membership)
+def _fates(user: User) -> list[PolyculeFate]:
+    """What happens to each polycule the person is in, in two queries whatever their number: the
+    memberships, each with whether anyone else is left and who would become steward, then the
+    successors themselves."""
+    others = Membership.objects.active().filter(polycule_id=OuterRef("polycule_id")).exclude(pk=OuterRef("pk"))
+    memberships: list[Any] = list(  # each with the three annotations
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("polycule")
+        .annotate(
+            anyone_left=Exists(others),
+            other_stewards=Exists(others.filter(role=Membership.Role.STEWARD)),
+            longest_there=Subquery(others.order_by("joined_at", "pk").values("pk")[:1]),
+        )
+        .order_by("polycule__name")
+    )
+    wanted = [m.longest_there for m in memberships if m.anyone_left and m.is_steward and not m.other_stewards]
+    successors = Membership.objects.in_bulk(wanted) if wanted else {}
+    return [PolyculeFate(m, successor=successors.get(m.longest_there), emptied=not m.anyone_left) for m in memberships]
+
+
+def _count(rows: models.QuerySet[Any]) -> Subquery:
+    """How many rows, as a scalar subquery (``COUNT`` as a plain function adds no ``GROUP BY``)."""
+    return Subquery(rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
 
 
 def preview(user: User) -> Preview:
-    memberships = list(
-        Membership.objects.active().filter(user=user).select_related("polycule").order_by("polycule__name")
+    """Two queries for the polycules (``_fates``), one for the private things that go."""
+    journal, drafts, sealed = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            _count(JournalEntry.objects.filter(author=user)),
+            _count(Draft.objects.filter(author=user, sent_at__isnull=True)),
+            _count(RoundAnswer.objects.filter(member__user=user, round__revealed_at__isnull=True)),
+        )
+        .get()
     )
-    return Preview(
-        polycules=[_fate(m) for m in memberships],
-        journal_entries=JournalEntry.objects.filter(author=user).count(),
-        drafts=Draft.objects.filter(author=user, sent_at__isnull=True).count(),
-        sealed_answers=RoundAnswer.objects.filter(member__user=user, round__revealed_at__isnull=True).count(),
-    )
+    return Preview(polycules=_fates(user), journal_entries=journal, drafts=drafts, sealed_answers=sealed)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from allauth.usersessions.models import UserSession
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import OutboundMail, User
 from conversations.models import (
@@ -28,7 +29,7 @@ from home.models import StewardHandover
 from home.timeline import timeline
 from notifications.models import CalendarFeed, KindChoice, Notice, Preferences
 from relationships.models import Membership, Polycule
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, MembershipFactory, StewardFactory
 from values.models import Acknowledgment, Item, Version
 from values.services import boundaries
 
@@ -249,9 +250,13 @@ def test_a_polycule_nobody_is_left_in_is_deleted_with_its_history(zed: Membershi
             assert cursor.fetchall() == []
 
 
-def test_the_preview_tells_what_will_happen(scene: Scene, zed: Membership) -> None:
+def test_the_preview_tells_what_will_happen(
+    scene: Scene, zed: Membership, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     MembershipFactory.create(polycule=zed.polycule, user=scene.ana.user, display_name="Annie")
-    preview = deletion.preview(scene.ana.user)
+    StewardFactory.create(user=scene.ana.user, display_name="Alone")
+    with django_assert_num_queries(3):  # whatever the number of polycules
+        preview = deletion.preview(scene.ana.user)
     assert preview.journal_entries == 1
     assert preview.drafts == 1
     assert preview.sealed_answers == 1
@@ -259,6 +264,11 @@ def test_the_preview_tells_what_will_happen(scene: Scene, zed: Membership) -> No
     assert by_name["Ana"].successor == scene.ben
     assert not by_name["Annie"].emptied
     assert by_name["Annie"].successor is None
+    assert by_name["Alone"].emptied
+    assert by_name["Alone"].successor is None
+    assert [fate.membership.polycule.name for fate in preview.polycules] == sorted(
+        fate.membership.polycule.name for fate in preview.polycules
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="append-only triggers are PostgreSQL's")
