@@ -62,10 +62,7 @@ HEADINGS = {Kind.VALUE: "Our values", Kind.AGREEMENT: "Our agreements", Kind.BOU
 
 def agreements(me: Membership) -> Agreements:
     items = list(
-        Item.objects.visible_to(me)
-        .live()
-        .select_related("current_version")
-        .order_by("kind", "current_version__title", "id")
+        Item.objects.visible_to(me).live().select_related("current_version").order_by("kind", "current_title", "id")
     )
     members = {m.pk: m for m in Membership.objects.filter(polycule_id=me.polycule_id)}
     active = sorted((m for m in members.values() if m.is_active), key=lambda m: (m.joined_at, m.pk))

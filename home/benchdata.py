@@ -406,11 +406,14 @@ def _versions(w: Writer, plans: list[Plan], now: datetime) -> None:
         level += 1
     ids = [p.polycule.pk for p in plans if p.polycule]
     started = time.monotonic()
-    newest = Version.objects.filter(item=OuterRef("pk")).order_by("-number").values("pk")[:1]
-    Item.objects.filter(polycule_id__in=ids).update(current_version=Subquery(newest))
+    newest = Version.objects.filter(item=OuterRef("pk")).order_by("-number")
+    Item.objects.filter(polycule_id__in=ids).update(
+        current_version=Subquery(newest.values("pk")[:1]), current_title=Subquery(newest.values("title")[:1])
+    )
     for p in plans:
         for i, item in enumerate(p.items):
             item.current_version = p.versions[i][-1]
+            item.current_title = item.current_version.title
     w.seconds["current versions"] = time.monotonic() - started
 
 

@@ -60,8 +60,8 @@ def _item(
         Event.objects.create(
             polycule=item.polycule, kind=kind_of_event, actor=author, item=item, version=version, created_at=_ago(days)
         )
-    item.current_version = version
-    item.save(update_fields=["current_version"])
+    item.current_version, item.current_title = version, version.title
+    item.save(update_fields=["current_version", "current_title"])
     return item
 
 

@@ -110,6 +110,10 @@ class Item(models.Model):
         "Version", on_delete=models.PROTECT, null=True, blank=True, related_name="current_of"
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+    # The current version's title, kept beside the item (``services.items.next_version`` sets
+    # both) so that the item list is read in its order from an index, a page at a time, rather
+    # than joining every item to its version to sort them.
+    current_title = models.CharField(max_length=TITLE_MAX, default="", editable=False)
 
     objects: ClassVar[ItemQuerySet] = ItemQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -124,6 +128,10 @@ class Item(models.Model):
                 condition=Q(review_every_days__isnull=True) | Q(review_every_days__gte=1),
                 name="item_review_interval_positive",
             ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            # The item list's order (``selectors.ITEM_ORDER``) within a polycule.
+            models.Index(fields=["polycule", "kind", "current_title", "id"], name="item_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -188,7 +188,7 @@ class ItemFilters:
 
 
 # The item list's order, ending in the primary key so that keyset paging never skips a row.
-ITEM_ORDER = ("kind", "current_version__title", "id")
+ITEM_ORDER = ("kind", "current_title", "id")
 
 
 def item_list(

@@ -45,7 +45,7 @@ class ChoiceForm(AudienceForm):
         linkable = Item.objects.visible_to(me).live().select_related("current_version", "owner")
         items = self.fields["items"]
         assert isinstance(items, forms.MultipleChoiceField)
-        items.choices = [(str(i.public_id), _label(i)) for i in linkable.order_by("kind", "current_version__title")]
+        items.choices = [(str(i.public_id), _label(i)) for i in linkable.order_by("kind", "current_title")]
 
 
 def _label(item: Item) -> str:

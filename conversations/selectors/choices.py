@@ -73,7 +73,7 @@ def choice_page(me: Membership, choice: Choice) -> ChoicePage:
     return ChoicePage(
         choice=choice,
         audience=audience,
-        items=list(items.order_by("kind", "current_version__title")),
+        items=list(items.order_by("kind", "current_title")),
         answers=[(m, latest.get(m.pk)) for m in audience if m.pk != choice.author_id] if every else [],
         mine=None if every else latest.get(me.pk),
         sees_every_answer=every,

@@ -82,7 +82,8 @@ def old_boundary(owner: Membership, *, days: int, review_every_days: int | None 
     item.current_version = Version.objects.create(
         item=item, number=1, title=title, text="x", why="y", author=owner, created_at=then
     )
-    item.save(update_fields=["current_version"])
+    item.current_title = title
+    item.save(update_fields=["current_version", "current_title"])
     Event.objects.create(
         polycule=owner.polycule, kind=Event.Kind.ITEM_CREATED, actor=owner, item=item, version=item.current_version
     )

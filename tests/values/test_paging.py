@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
@@ -19,9 +20,10 @@ from tests import personas
 from tests.conftest import client_for, statements
 from tests.factories import MembershipFactory
 from values import selectors, services
+from values.models import Item, Response
 from values.selectors import NEEDS_SHOWN, ItemFilters, ItemRow
 
-from .build import HTMX, boundary
+from .build import HTMX, adopted, boundary
 
 CARD = re.compile(r'<li class="card item-card">')
 MORE = re.compile(r'href="\?([^"]*after=[^"]+)"')
@@ -182,3 +184,22 @@ def test_the_history_of_an_item_is_paged_and_compares_any_two_versions(ana: Memb
     compared, diff_queries = _get(client, diff, data={"from": 2, "to": 35})
     assert "Wording" in compared
     assert diff_queries <= 10
+
+
+def test_the_list_follows_a_title_changed_by_a_new_version(ana: Membership, ben: Membership) -> None:
+    """The list is ordered by ``Item.current_title``: every way a version is adopted keeps it."""
+    zebra = boundary(ana, title="Zebra")
+    boundary(ana, title="Middle")
+    value = adopted(ana, ben, title="Yak")
+    adopted(ana, ben, title="Walrus")
+
+    def titles() -> list[str]:
+        page = selectors.item_list(ben, ItemFilters())
+        return [row.item.title for row in page.rows]
+
+    assert titles() == ["Middle", "Zebra", "Walrus", "Yak"]  # by kind (boundaries, values), then title
+    services.revise_boundary(owner=ana, item=zebra, base_number=1, title="Aardvark", text="t", why="w")
+    change = services.propose_change(proposer=ana, item=value, base_number=1, title="Albatross", text="t", why="w")
+    services.respond(member=ben, proposal=change, revision_number=1, answer=Response.Answer.CONSENT)
+    assert titles() == ["Aardvark", "Middle", "Albatross", "Walrus"]
+    assert not Item.objects.adopted().exclude(current_title=F("current_version__title")).exists()

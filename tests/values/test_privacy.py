@@ -81,8 +81,8 @@ def _grow(world: World, count: int) -> None:
         Version(item=item, number=1, title=f"Bulk {n}", text="x", why="y", author=ana) for n, item in enumerate(items)
     )
     for item, version in zip(items, versions, strict=True):
-        item.current_version = version
-    Item.objects.bulk_update(items, ["current_version"])
+        item.current_version, item.current_title = version, version.title
+    Item.objects.bulk_update(items, ["current_version", "current_title"])
     Event.objects.bulk_create(
         Event(polycule=ana.polycule, kind=Event.Kind.ITEM_CREATED, actor=ana, item=item, version=version)
         for item, version in zip(items, versions, strict=True)

@@ -226,6 +226,7 @@ def test_reaffirming_records_the_date_without_a_new_version(ana: Membership, ben
     item.current_version = Version.objects.create(
         item=item, number=1, title="t", text="x", why="y", author=ana, created_at=long_ago
     )
+    item.current_title = "t"
     item.save()
     assert [i.pk for i in selectors.needs(ben).due] == [item.pk]
     services.reaffirm(member=ben, item=item)

@@ -107,8 +107,8 @@ def check_current(item: Item, base_number: int) -> Version:
 def next_version(item: Item, *, title: str, text: str, why: str, author: Membership, **extra: Any) -> Version:
     number = item.current_version.number + 1 if item.current_version else 1
     version = Version.objects.create(item=item, number=number, title=title, text=text, why=why, author=author, **extra)
-    item.current_version = version
-    item.save(update_fields=["current_version"])
+    item.current_version, item.current_title = version, version.title
+    item.save(update_fields=["current_version", "current_title"])
     return version
 
 
