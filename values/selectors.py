@@ -19,6 +19,7 @@ from django.db.models import (
     FilteredRelation,
     Func,
     IntegerField,
+    Max,
     Model,
     OuterRef,
     Q,
@@ -45,7 +46,6 @@ from .models import (
     ItemAudience,
     ItemQuerySet,
     Kind,
-    Nudge,
     Proposal,
     ProposalRevision,
     Reaffirmation,
@@ -224,13 +224,10 @@ def open_proposals(membership: Membership) -> QuerySet[Proposal]:
     """Open proposals on live items this member may see, newest first."""
     seen = Item.objects.visible_to(membership).filter(retired_at__isnull=True)
     mine = Response.objects.filter(revision=OuterRef("revision"), member=membership)
-    # The newest nudge as a subquery, not a MAX over a join: no GROUP BY of every selected
-    # column, which PostgreSQL took longer to plan than to run.
-    nudged = Nudge.objects.filter(proposal=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
     return (
         Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=seen)
         .select_related("item__current_version", "item__polycule", "revision", "proposer")
-        .annotate(answered_by_me=Exists(mine), last_nudged_at=Subquery(nudged))
+        .annotate(answered_by_me=Exists(mine), last_nudged_at=Max("nudges__created_at"))
         .order_by("-created_at", "-id")
     )
 
