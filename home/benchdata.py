@@ -491,6 +491,7 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
             yield Response(
                 revision=revision,
                 member=proposal.proposer,
+                polycule=p.polycule,
                 answer=Response.Answer.CONSENT,
                 created_at=proposal.created_at,
             )
@@ -508,7 +509,9 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
                 at = p.between(max(proposal.created_at, p.joined(m)), end)
                 if proposal.status != Proposal.Status.OPEN and answer == Response.Answer.CONSENT:
                     p_consents.append((p, i, proposal, m))
-                yield Response(revision=revision, member=p.members[m], answer=answer, created_at=at)
+                yield Response(
+                    revision=revision, member=p.members[m], polycule=p.polycule, answer=answer, created_at=at
+                )
             if proposal.status != Proposal.Status.OPEN:
                 p_consents.append((p, i, proposal, proposer))
 

@@ -224,8 +224,12 @@ def seed_values(people: dict[str, Membership]) -> bool:
     )
     proposal.revision = revision
     proposal.save(update_fields=["revision"])
-    Response.objects.create(revision=revision, member=cy, answer=Response.Answer.CONSENT, created_at=_ago(2))
-    Response.objects.create(revision=revision, member=ben, answer=Response.Answer.CONSENT, created_at=_ago(1))
+    Response.objects.create(
+        revision=revision, member=cy, polycule=ana.polycule, answer=Response.Answer.CONSENT, created_at=_ago(2)
+    )
+    Response.objects.create(
+        revision=revision, member=ben, polycule=ana.polycule, answer=Response.Answer.CONSENT, created_at=_ago(1)
+    )
     Event.objects.create(
         polycule=ana.polycule,
         kind=Event.Kind.PROPOSAL_OPENED,

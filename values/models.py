@@ -331,6 +331,9 @@ class Response(models.Model):
 
     revision = models.ForeignKey(ProposalRevision, on_delete=models.CASCADE, related_name="responses")
     member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="responses")
+    # The member's polycule (the item's), kept on the answer so that a polycule's newest answers
+    # are read from an index, as its events are (the timeline), not found through every proposal.
+    polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=16, choices=Answer.choices)
     note = models.TextField(max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -340,6 +343,9 @@ class Response(models.Model):
         ordering: ClassVar[list[str]] = ["created_at", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(condition=~Q(answer="object") | ~Q(note=""), name="response_objection_has_a_note"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["polycule", "-created_at", "-id"], name="response_polycule_recent"),
         ]
 
 

@@ -151,8 +151,8 @@ def parts(
         # stand-asides, each as given (a changed answer is a line of its own). The proposer's
         # own consent, given by proposing, is the "proposed" line already.
         answers = Response.objects.filter(
+            polycule_id=membership.polycule_id,
             revision__proposal__item__in=Item.objects.visible_to(membership),
-            revision__proposal__item__polycule_id=membership.polycule_id,
         ).exclude(member=F("revision__proposal__proposer"))
         if person:
             answers = answers.filter(member=person)

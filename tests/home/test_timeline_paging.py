@@ -19,7 +19,7 @@ from home import timeline
 from home.models import StewardHandover
 from relationships.models import Membership
 from tests.factories import PolyculeFactory, UserFactory
-from values.models import Event, Item, Kind
+from values.models import Event, Item, Kind, Proposal, ProposalRevision, Response
 from values.timeline import MEMBER_JOINED, MEMBER_LEFT
 
 PARTS = (
@@ -174,4 +174,43 @@ def test_the_newest_page_reads_a_page_of_events_from_the_index_not_the_history()
     for node in reads:
         assert node.get("Index Name") == "event_polycule_recent", node
         # A page and the few it skips for the audience: never the 20,000.
+        assert node["Actual Rows"] < 200, node
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's UNION, limited per part")
+@pytest.mark.django_db
+def test_the_newest_page_reads_a_page_of_answers_from_the_index_not_every_proposal() -> None:
+    polycule = PolyculeFactory.create()
+    me, other = _member(polycule.pk, START), _member(polycule.pk, START)
+    items = Item.objects.bulk_create(
+        Item(polycule=polycule, kind=Kind.VALUE, created_by=me, everyone=n % 10 != 0) for n in range(200)
+    )
+    proposals = Proposal.objects.bulk_create(
+        Proposal(item=item, change=Proposal.Change.REVISE, proposer=me, created_at=START) for item in items
+    )
+    revisions = ProposalRevision.objects.bulk_create(
+        ProposalRevision(proposal=p, number=1, title="T", text="t", created_at=START) for p in proposals
+    )
+    Response.objects.bulk_create(
+        Response(
+            revision=revisions[n % len(revisions)],
+            member=other,
+            polycule=polycule,
+            answer=Response.Answer.CONSENT,
+            created_at=START + timedelta(minutes=n),
+        )
+        for n in range(20_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE values_response, values_proposalrevision, values_proposal, values_item")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(timeline.rows(me, group="proposals").rows) == timeline.PAGE_SIZE
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.captured_queries[0]["sql"])
+        plan = cursor.fetchone()[0][0]["Plan"]
+    reads = [node for node in _nodes(plan) if node.get("Relation Name") == "values_response"]
+    assert reads, plan
+    for node in reads:
+        assert node.get("Index Name") == "response_polycule_recent", node
         assert node["Actual Rows"] < 200, node

@@ -102,7 +102,13 @@ def test_a_proposal_everyone_answered_but_not_adopted_is_caught(world):
     assert proposal.revision is not None
     # Answers written past the service, which would have adopted it.
     Response.objects.bulk_create(
-        Response(revision=proposal.revision, member=m, answer=Response.Answer.CONSENT, note=f"[load-000000010{i}]")
+        Response(
+            revision=proposal.revision,
+            member=m,
+            polycule=ana.polycule,
+            answer=Response.Answer.CONSENT,
+            note=f"[load-000000010{i}]",
+        )
         for i, m in enumerate([ben, cy])
     )
     writes = [

@@ -74,7 +74,12 @@ def _revise(
     proposal.revision = revision
     proposal.save(update_fields=["revision", "base_version"] if rebased else ["revision"])
     # Putting a proposal forward is the proposer's own consent to it.
-    return Response.objects.create(revision=revision, member=proposal.proposer, answer=Response.Answer.CONSENT)
+    return Response.objects.create(
+        revision=revision,
+        member=proposal.proposer,
+        polycule_id=proposal.proposer.polycule_id,
+        answer=Response.Answer.CONSENT,
+    )
 
 
 def _adopt_if_alone(proposal: Proposal, consent: Response, *, others_see: bool, seen: bool = True) -> None:
@@ -222,7 +227,9 @@ def respond(
     )
     if answer == Response.Answer.OBJECT and not note.strip():
         raise RuleError("An objection needs a note: what would need to change for you?")
-    response = Response.objects.create(revision=revision, member=member, answer=answer, note=note)
+    response = Response.objects.create(
+        revision=revision, member=member, polycule_id=member.polycule_id, answer=answer, note=note
+    )
     # The proposal is locked: no other answer to it came in since the tally was read.
     after = [(m, response if m.pk == member.pk else given) for m, given in counted]
     _maybe_adopt(proposal, after)
