@@ -19,7 +19,6 @@ from django.db.models import (
     FilteredRelation,
     Func,
     IntegerField,
-    Max,
     Model,
     OuterRef,
     Q,
@@ -46,6 +45,7 @@ from .models import (
     ItemAudience,
     ItemQuerySet,
     Kind,
+    Nudge,
     Proposal,
     ProposalRevision,
     Reaffirmation,
@@ -220,16 +220,29 @@ def item_list(
 OPEN_PROPOSALS_SHOWN = 10
 
 
-def open_proposals(membership: Membership) -> QuerySet[Proposal]:
-    """Open proposals on live items this member may see, newest first."""
-    seen = Item.objects.visible_to(membership).filter(retired_at__isnull=True)
+def open_proposals(membership: Membership, shown: int, *, unanswered: bool = False) -> tuple[list[Proposal], int]:
+    """The newest ``shown`` open proposals on live items this member may see (only those they
+    have not answered, if ``unanswered``), and how many there are in all: one query, within
+    the member's polycule. Each proposal's item is given the member's polycule rather than
+    joining its table: with one join fewer, PostgreSQL plans the query in a third of the time
+    (about 12 -> 4 ms on the benchmark's data, where planning was most of its cost). The
+    proposals are asked for within the polycule by name as well as through ``seen``: without
+    it, the newest nudge's subquery led PostgreSQL to read every polycule's open proposals."""
+    seen = visible(membership).filter(retired_at__isnull=True)
     mine = Response.objects.filter(revision=OuterRef("revision"), member=membership)
-    return (
-        Proposal.objects.filter(status=Proposal.Status.OPEN, item__in=seen)
-        .select_related("item__current_version", "item__polycule", "revision", "proposer")
-        .annotate(answered_by_me=Exists(mine), last_nudged_at=Max("nudges__created_at"))
+    newest_nudge = Nudge.objects.filter(proposal=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    proposals = (
+        Proposal.objects.filter(status=Proposal.Status.OPEN, item__polycule_id=membership.polycule_id, item__in=seen)
+        .select_related("item__current_version", "revision", "proposer")
+        .annotate(answered_by_me=Exists(mine), last_nudged_at=Subquery(newest_nudge))
         .order_by("-created_at", "-id")
     )
+    if unanswered:
+        proposals = proposals.filter(Q(answered_by_me=False))
+    first, count = _first(proposals, shown)
+    for proposal in first:
+        proposal.item.polycule = membership.polycule
+    return list[Proposal](first), count
 
 
 # What waits on a member: a few of each kind to show, and how many there are in all.
@@ -297,9 +310,7 @@ def needs(membership: Membership, now: datetime | None = None, *, shown: int = N
             if state.is_due and state.due_rank <= shown:
                 found.due.append(item)
                 found.counts["due"] = state.due_total
-    found.proposals, found.counts["proposals"] = _first(
-        open_proposals(membership).filter(Q(answered_by_me=False)), shown
-    )
+    found.proposals, found.counts["proposals"] = open_proposals(membership, shown, unanswered=True)
     found.suggestions, found.counts["suggestions"] = _first(
         Suggestion.objects.filter(
             item__polycule_id=membership.polycule_id,

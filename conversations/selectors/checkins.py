@@ -327,7 +327,7 @@ def review(
         live=live,
         due=due,
         to_acknowledge=to_acknowledge,
-        proposals=list(values.open_proposals(me)[:REVIEW_SHOWN]) if live else [],
+        proposals=values.open_proposals(me, REVIEW_SHOWN)[0] if live else [],
         choices=shown[:CHOICES_SHOWN],
         more_choices=len(shown) > CHOICES_SHOWN,
         since=since,

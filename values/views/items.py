@@ -39,13 +39,13 @@ def item_list(request: Request, me: Membership) -> HttpResponse:
         # "More": the next cards, added to the list in place.
         return render(request, "values/item_list.html#more-cards", {**context, "oob": True})
     shown = selectors.OPEN_PROPOSALS_SHOWN
-    proposals = list(selectors.open_proposals(me)[: shown + 1]) if page.first else []
+    proposals, proposals_in_all = selectors.open_proposals(me, shown) if page.first else ([], 0)
     context |= {
         "kinds": Kind.choices,
         "categories": Category.choices,
         "people": me.polycule.memberships.active(),
-        "proposals": proposals[:shown],
-        "more_proposals": len(proposals) > shown,
+        "proposals": proposals,
+        "more_proposals": proposals_in_all > shown,
     }
     return render(request, "values/item_list.html", context)
 
