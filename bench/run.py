@@ -249,6 +249,8 @@ def pages_for(polycule: str, member_email: str) -> tuple[list[Page], Targets]:
     pages = [
         Page("floor", reverse("home:floor")),
         Page("dashboard", reverse("home:dashboard")),
+        # Asked by every page after it loads (hx-trigger "load"): what each page view costs besides.
+        Page("header count (htmx)", reverse("home:needs_count")),
         Page("welcome (newcomer)", reverse("home:onboarding", kwargs=p), who="newcomer", everyone=False),
         Page("polycule home", reverse("relationships:polycule_detail", kwargs=p)),
         Page("item list", reverse("values:item_list", kwargs=p)),

@@ -82,13 +82,17 @@ def open_round(
     return round
 
 
-def _locked(round: Round, member: Membership) -> tuple[Round, list[Membership], set[int], RoundAnswer | None]:
+def _locked(round: Round | UUID, member: Membership) -> tuple[Round, list[Membership], set[int], RoundAnswer | None]:
     """The round, read again and locked, with its audience (``round.audience()``), who has
     answered, and ``member``'s own answer (its words are not read: they are about to change).
     Two statements, in this order: the answers are read after the lock is held, so that an
     answer committed while this one waited for the lock is seen (one statement would read them
-    as they were when it began, and two last answers at once would both miss the reveal)."""
-    locked = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker").get(pk=round.pk)
+    as they were when it began, and two last answers at once would both miss the reveal).
+    Given by its public id, the round is found among those ``member`` was asked into, inside the
+    lock (``Round.DoesNotExist`` for any other): the view that acts on it need not look it up
+    first, one query more for the same row."""
+    rounds = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker")
+    locked = rounds.get(pk=round.pk) if isinstance(round, Round) else rounds.visible_to(member).get(public_id=round)
     theirs = RoundAnswer.objects.filter(round=locked, member=OuterRef("membership"))
     mine = RoundAnswer.objects.filter(round=locked, member=member)
     rows: list[Any] = list(
@@ -135,7 +139,7 @@ def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Me
 
 
 @acting("member")
-def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
+def answer(*, member: Membership, round: Round | UUID, text: str) -> RoundAnswer:
     """Saves the member's sealed answer, or changes it; the last answer reveals them all."""
     round, audience, answered, saved = _locked(round, member)
     _refuse_answering(round, member, audience)
@@ -152,17 +156,19 @@ def answer(*, member: Membership, round: Round, text: str) -> RoundAnswer:
 
 
 @acting("member")
-def withdraw(*, member: Membership, round: Round) -> None:
-    """Takes the member's answer back, before the reveal: as if they had not answered."""
-    round, audience, _, _ = _locked(round, member)
-    _refuse_answering(round, member, audience)
-    deleted, _ = RoundAnswer.objects.filter(round=round, member=member).delete()
+def withdraw(*, member: Membership, round: Round | UUID) -> Round:
+    """Takes the member's answer back, before the reveal: as if they had not answered. Returns
+    the round as locked."""
+    locked, audience, _, _ = _locked(round, member)
+    _refuse_answering(locked, member, audience)
+    deleted, _ = RoundAnswer.objects.filter(round=locked, member=member).delete()
     if not deleted:
         raise RuleError("You have no answer here to withdraw.")
+    return locked
 
 
 @acting("by")
-def reveal(*, by: Membership, round: Round) -> Round:
+def reveal(*, by: Membership, round: Round | UUID) -> Round:
     """Opens every answer at once: anyone taking part once everyone still here has answered
     (someone left), or the asker after the deadline they set."""
     round, audience, answered, _ = _locked(round, by)

@@ -86,27 +86,30 @@ def round_detail(request: Request, me: Membership, round_id: UUID) -> HttpRespon
     return render_round(request, me, round)
 
 
-type Action = Callable[[Round], Round | None]
+type Action = Callable[[UUID], Round]
 type Done = Callable[[Round], str]
 
 
 def _act(request: Request, me: Membership, round_id: UUID, action: Action, done: Done) -> HttpResponse:
-    """Runs a service on the round: success redirects a plain post, or answers htmx with the panel;
-    a refusal shows the panel (or the page) with why: 403 for someone who may not, 409 for a
-    round that has moved on (revealed meanwhile, a double submit)."""
-    round = round_or_404(me, round_id)
+    """Runs a service on the round, which finds it among the member's inside its lock (no lookup
+    before it): success redirects a plain post, or answers htmx with the panel; a refusal shows
+    the panel (or the page) with why: 403 for someone who may not, 409 for a round that has
+    moved on (revealed meanwhile, a double submit); a round not theirs is a 404."""
     try:
-        changed = action(round)
+        round = action(round_id)  # as the action left it: perhaps revealed by it, its talk opened
+    except Round.DoesNotExist:
+        round_or_404(me, round_id)  # logs a denial for a round that exists, and answers 404
+        raise Http404 from None
     except services.NotAllowed as exc:
         status, error = 403, exc.message
     except services.RuleError as exc:
         status, error = 409, exc.message
     else:
-        round = changed or round  # as the action left it: perhaps revealed by it, its talk opened
         if not request.htmx:
             messages.success(request, done(round))
             return redirect(round)
         return render_round(request, me, round, partial="round-panel")
+    round = round_or_404(me, round_id)
     return render_round(request, me, round, partial="round-panel", status=status, panel_error=error)
 
 

@@ -244,6 +244,23 @@ def test_someone_not_asked_cannot_answer(ana: Membership, ben: Membership, cy: M
     assert not RoundAnswer.objects.exists()
 
 
+def test_given_by_its_id_a_round_is_found_only_among_those_the_member_was_asked_into(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    round = past_deadline(ask(ana, ben, deadline=timezone.now() + timedelta(days=1)))
+    for act in (
+        lambda: services.answer(member=cy, round=round.public_id, text="Me too"),
+        lambda: services.withdraw(member=cy, round=round.public_id),
+        lambda: services.reveal(by=cy, round=round.public_id),
+    ):
+        with pytest.raises(Round.DoesNotExist):
+            act()
+    assert not RoundAnswer.objects.exists()
+    assert fresh(round).revealed_at is None
+    # The one who asked finds it by its id, and reveals it.
+    assert services.reveal(by=ana, round=round.public_id).revealed_at is not None
+
+
 @pytest.mark.parametrize("text", ["", "   \n ", "x" * 2001])
 def test_an_empty_or_oversized_answer_is_refused(ana: Membership, ben: Membership, text: str) -> None:
     round = ask(ana, ben)
