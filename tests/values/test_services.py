@@ -126,6 +126,20 @@ def test_a_value_is_adopted_when_everyone_consents(ana: Membership, ben: Members
     assert selectors.needs(ben).to_consent == []
 
 
+def test_given_by_its_id_a_proposal_is_found_only_among_those_the_member_may_see(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = services.propose_new(
+        proposer=ana, kind=Kind.AGREEMENT, title="Ours", text="t", why="w", everyone=False, audience=[ben.public_id]
+    )
+    with pytest.raises(Proposal.DoesNotExist):
+        services.respond(member=cy, proposal=proposal.public_id, revision_number=1, answer=Answer.CONSENT)
+    assert not Response.objects.filter(member=cy).exists()
+    # Ben, who may see it, answers by its id; his consent adopts it.
+    answered = services.respond(member=ben, proposal=proposal.public_id, revision_number=1, answer=Answer.CONSENT)
+    assert answered.proposal.status == Proposal.Status.ADOPTED
+
+
 def test_an_objection_keeps_it_open_and_needs_a_note(ana: Membership, ben: Membership, cy: Membership) -> None:
     proposal = services.propose_new(proposer=cy, kind=Kind.VALUE, title="Kids first", text="t", why="w")
     with pytest.raises(RuleError):

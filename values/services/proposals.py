@@ -173,17 +173,24 @@ def propose_retiring(*, proposer: Membership, item: Item, base_number: int, why:
     return proposal
 
 
-def _lock_open(proposal: Proposal, **annotations: Any) -> Proposal:
+def _lock_open(proposal: Proposal | UUID, seen_by: Membership | None = None, **annotations: Any) -> Proposal:
     """The proposal, locked and open, with ``annotations`` read in the same query. Its current
-    wording's ``current_of`` is this locked copy, which the views show once the write is made."""
+    wording's ``current_of`` is this locked copy, which the views show once the write is made.
+    Given by its public id, it is found among the proposals on items ``seen_by`` may see, inside
+    the lock (``Proposal.DoesNotExist`` for any other): the view need not look it up first."""
     # The item is locked too: adopting writes its next version, and two proposals on one
     # item adopted at once must not both write the same number.
-    proposal = (
+    rows = (
         Proposal.objects.select_for_update(of=("self", "item"))
         .select_related("item__current_version", "item__polycule", "revision", "base_version", "proposer")
         .annotate(**annotations)
-        .get(pk=proposal.pk)
     )
+    if isinstance(proposal, Proposal):
+        proposal = rows.get(pk=proposal.pk)
+    elif seen_by is None:
+        raise TypeError("A proposal's public id needs the member who may see it.")
+    else:
+        proposal = rows.filter(item__in=Item.objects.visible_to(seen_by)).get(public_id=proposal)
     for row, field in ((proposal.item, "current_version"), (proposal, "revision"), (proposal, "base_version")):
         rejoin(row, field)
     if not proposal.is_open:
@@ -211,9 +218,9 @@ class Answered:
 
 @acting("member")
 def respond(
-    *, member: Membership, proposal: Proposal, revision_number: int, answer: Response.Answer, note: str = ""
+    *, member: Membership, proposal: Proposal | UUID, revision_number: int, answer: Response.Answer, note: str = ""
 ) -> Answered:
-    proposal = _lock_open(proposal)
+    proposal = _lock_open(proposal, seen_by=member)
     counted = selectors.tally(proposal)
     audience = [m for m, _ in counted]
     if not rules.in_audience(member, audience):

@@ -109,25 +109,28 @@ def proposal_detail(request: Request, me: Membership, proposal_id: UUID) -> Http
 @require_POST
 @member_required
 def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> HttpResponse:
-    proposal = proposal_or_404(me, proposal_id)
     form = ResponseForm(request.POST)
     if not form.is_valid():
         return _respond_again(request, me, proposal_id, form, status=422)
     try:
+        # The service finds the proposal among those the member may see, inside its lock.
         answered = services.respond(
             member=me,
-            proposal=proposal,
+            proposal=proposal_id,
             revision_number=form.cleaned_data["revision"],
             answer=form.cleaned_data["answer"],
             note=form.cleaned_data["note"],
         )
+    except Proposal.DoesNotExist:
+        proposal_or_404(me, proposal_id)  # logs a denial for a proposal that exists, and answers 404
+        raise Http404 from None
     except services.RuleError as exc:
         form.add_error(None, exc.message)
         return _respond_again(request, me, proposal_id, form, status=409)
     if not request.htmx:
         # The page says it is adopted under its title: the message is about the answer alone.
         messages.success(request, "Your answer is recorded.")
-        return redirect(proposal)
+        return redirect(answered.proposal)
     # The proposal as the answer left it (the copy the service locked and wrote), and its tally.
     adopted = answered.proposal.status == Proposal.Status.ADOPTED
     return render_proposal(
