@@ -4,6 +4,7 @@ tiebreaker, kind then the row's own id, must hold across the UNION's parts)."""
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -143,6 +144,23 @@ def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return [plan, *(node for child in plan.get("Plans", []) for node in _nodes(child))]
 
 
+def _assert_read_from(index: str, table: str, page: Callable[[], object], tables: str) -> None:
+    """``page()`` makes one query, which reads ``table`` only from ``index`` and only a page of
+    it and the few it skips for the audience: never the 20,000 rows the test wrote."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+    with CaptureQueriesContext(connection) as queries:
+        page()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.captured_queries[0]["sql"])
+        plan = cursor.fetchone()[0][0]["Plan"]
+    reads = [node for node in _nodes(plan) if node.get("Relation Name") == table]
+    assert reads, plan
+    for node in reads:
+        assert node.get("Index Name") == index, node
+        assert node["Actual Rows"] < 200, node
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL's UNION, limited per part")
 @pytest.mark.django_db
@@ -162,19 +180,8 @@ def test_the_newest_page_reads_a_page_of_events_from_the_index_not_the_history()
         )
         for n in range(20_000)
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE values_event, values_item, values_itemaudience, relationships_membership")
-    with CaptureQueriesContext(connection) as queries:
-        assert len(timeline.rows(me).rows) == timeline.PAGE_SIZE
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.captured_queries[0]["sql"])
-        plan = cursor.fetchone()[0][0]["Plan"]
-    reads = [node for node in _nodes(plan) if node.get("Relation Name") == "values_event"]
-    assert reads, plan
-    for node in reads:
-        assert node.get("Index Name") == "event_polycule_recent", node
-        # A page and the few it skips for the audience: never the 20,000.
-        assert node["Actual Rows"] < 200, node
+    tables = "values_event, values_item, values_itemaudience, relationships_membership"
+    _assert_read_from("event_polycule_recent", "values_event", lambda: _full_page(me), tables)
 
 
 @pytest.mark.postgres
@@ -202,15 +209,9 @@ def test_the_newest_page_reads_a_page_of_answers_from_the_index_not_every_propos
         )
         for n in range(20_000)
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE values_response, values_proposalrevision, values_proposal, values_item")
-    with CaptureQueriesContext(connection) as queries:
-        assert len(timeline.rows(me, group="proposals").rows) == timeline.PAGE_SIZE
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.captured_queries[0]["sql"])
-        plan = cursor.fetchone()[0][0]["Plan"]
-    reads = [node for node in _nodes(plan) if node.get("Relation Name") == "values_response"]
-    assert reads, plan
-    for node in reads:
-        assert node.get("Index Name") == "response_polycule_recent", node
-        assert node["Actual Rows"] < 200, node
+    tables = "values_response, values_proposalrevision, values_proposal, values_item"
+    _assert_read_from("response_polycule_recent", "values_response", lambda: _full_page(me, "proposals"), tables)
+
+
+def _full_page(me: Membership, group: str = "") -> None:
+    assert len(timeline.rows(me, group=group).rows) == timeline.PAGE_SIZE
