@@ -90,7 +90,7 @@ def _locked(round: Round | UUID, member: Membership) -> tuple[Round, list[Member
     as they were when it began, and two last answers at once would both miss the reveal).
     Given by its public id, the round is found among those ``member`` was asked into, inside the
     lock (``Round.DoesNotExist`` for any other): the view that acts on it need not look it up
-    first, one query more for the same row."""
+    first, which would read the same row once more."""
     rounds = Round.objects.select_for_update(of=("self",)).select_related("polycule", "asker")
     locked = rounds.get(pk=round.pk) if isinstance(round, Round) else rounds.visible_to(member).get(public_id=round)
     theirs = RoundAnswer.objects.filter(round=locked, member=OuterRef("membership"))
