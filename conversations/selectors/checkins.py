@@ -112,10 +112,13 @@ def default_time_zone(me: Membership) -> str:
 def visible_checkin(me: Membership, public_id: UUID, *, with_since: bool = False) -> CheckIn | None:
     """``with_since``: for the whole page, the last check-in held before it comes with it (as
     ``review`` reads it otherwise), saving a query."""
+    return seen_by(me, with_since=with_since).filter(public_id=public_id).first()
+
+
+def seen_by(me: Membership, *, with_since: bool = False) -> QuerySet[CheckIn]:
+    """The check-ins ``me`` may see, each read as its page shows it (``visible_checkin``)."""
     checkins: QuerySet[CheckIn] = CheckIn.objects.visible_to(me).select_related("polycule", "created_by", "held_by")
-    if with_since:
-        checkins = _with_since(me, checkins)
-    return checkins.filter(public_id=public_id).first()
+    return _with_since(me, checkins) if with_since else checkins
 
 
 def _held_before(me: Membership, checkin: Any, held_at: datetime | OuterRef | None) -> QuerySet[CheckIn]:

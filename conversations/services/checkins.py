@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from relationships.acting import acting
@@ -29,6 +29,7 @@ from ..models import (
     Topic,
     TopicNote,
 )
+from ..selectors import checkins as selectors
 from .words import words
 
 # A check-in planned for further ahead than this is more likely a typo than a plan.
@@ -165,20 +166,24 @@ def start_checkin(
     )
 
 
-def _lock(checkin: CheckIn, *members: Membership) -> tuple[CheckIn, list[Membership]]:
+def _lock(checkin: CheckIn | UUID, *members: Membership) -> tuple[CheckIn, list[Membership]]:
     """The check-in, locked, with its audience as far as the rules ask it about ``members`` (the
     acting one first), in one statement: those of them the gate (``visible_to``, which agrees with
-    ``audience()``) lets in and who are still in the polycule. Spares reading the whole audience."""
+    ``audience()``) lets in and who are still in the polycule. Spares reading the whole audience.
+    Given by its public id, it is found among those the acting member may see, inside the lock
+    (``CheckIn.DoesNotExist`` for any other), read as its page shows it: the view that acts on it
+    need not look it up first, which would read the same row once more."""
     gates = {
         f"lets_in_{i}": Exists(CheckIn.objects.visible_to(m).filter(pk=OuterRef("pk"))) for i, m in enumerate(members)
     }
     still = {f"still_{i}": Exists(Membership.objects.active().filter(pk=m.pk)) for i, m in enumerate(members)}
-    locked = (
-        CheckIn.objects.select_for_update(of=("self",))
-        .select_related("polycule")
-        .annotate(**gates, **still)
-        .get(pk=checkin.pk)
-    )
+    rows: QuerySet[CheckIn]
+    found: dict[str, object]
+    if isinstance(checkin, CheckIn):
+        rows, found = CheckIn.objects.select_related("polycule"), {"pk": checkin.pk}
+    else:
+        rows, found = selectors.seen_by(members[0], with_since=True), {"public_id": checkin}
+    locked = rows.select_for_update(of=("self",)).annotate(**gates, **still).get(**found)
     row: Any = locked
     audience = [m for i, m in enumerate(members) if getattr(row, f"lets_in_{i}") and getattr(row, f"still_{i}")]
     return locked, audience
@@ -264,8 +269,9 @@ def reconnect(*, member: Membership, checkin: CheckIn, text: str) -> Reconnect:
 
 
 @acting("member")
-def hold_checkin(*, member: Membership, checkin: CheckIn) -> CheckIn:
-    """Marks the check-in held: from then on it is a record, and its open actions move on."""
+def hold_checkin(*, member: Membership, checkin: CheckIn | UUID) -> CheckIn:
+    """Marks the check-in held: from then on it is a record, and its open actions move on.
+    Returns it as locked (by its public id: as its page shows it)."""
     checkin, audience = _lock(checkin, member)
     if not rules.can_hold(checkin, member, audience):
         if not rules.can_take_part(checkin, member, audience):

@@ -267,11 +267,13 @@ def reconnect(request: Request, me: Membership, checkin_id: UUID) -> HttpRespons
 @require_POST
 @member_required
 def checkin_hold(request: Request, me: Membership, checkin_id: UUID) -> HttpResponse:
-    checkin = _checkin_or_404(me, checkin_id, with_since=True)
     try:
-        held = services.hold_checkin(member=me, checkin=checkin)
+        # The service finds the check-in among those the member may see, inside its lock. The
+        # last one held before it stays the one read with it: none can be held in between.
+        held = services.hold_checkin(member=me, checkin=checkin_id)
+    except CheckIn.DoesNotExist:
+        _checkin_or_404(me, checkin_id)  # logs a denial for a check-in that exists, and answers 404
+        raise Http404 from None
     except RuleError as exc:
-        return _refused(request, me, checkin, "checkin-body", exc)
-    # The last one held before it stays the one read with it: none was held between.
-    checkin.held_at, checkin.held_by = held.held_at, held.held_by
-    return _done(request, me, checkin, "checkin-body", "Marked as held. Its open actions move on to the next one.")
+        return _refused(request, me, _checkin_or_404(me, checkin_id, with_since=True), "checkin-body", exc)
+    return _done(request, me, held, "checkin-body", "Marked as held. Its open actions move on to the next one.")

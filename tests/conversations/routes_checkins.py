@@ -122,5 +122,5 @@ ROUTES = [
         fragment=9,
         private=True,
     ),
-    Route("conversations:checkin_hold", checkin, "post", member=302, steward=302, queries=8, fragment=11, private=True),
+    Route("conversations:checkin_hold", checkin, "post", member=302, steward=302, queries=8, fragment=10, private=True),
 ]

@@ -46,6 +46,19 @@ def test_a_checkin_for_ana_and_ben_is_invisible_to_cy(ana: Membership, ben: Memb
     assert not Topic.objects.exists()
 
 
+def test_given_by_its_id_a_checkin_is_held_only_by_those_it_is_for(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    checkin = just_us(ana, ben)
+    with pytest.raises(CheckIn.DoesNotExist):
+        services.hold_checkin(member=cy, checkin=checkin.public_id)
+    assert CheckIn.objects.get(pk=checkin.pk).held_at is None
+    # Ben finds it by its id, and holds it: it comes back as its page reads it.
+    held = services.hold_checkin(member=ben, checkin=checkin.public_id)
+    assert (held.pk, held.held_by) == (checkin.pk, ben)
+    assert CheckIn.objects.get(pk=checkin.pk).held_at == held.held_at
+
+
 def test_a_checkin_for_everyone_is_for_every_member_still_in_the_polycule(
     ana: Membership, ben: Membership, cy: Membership, dee: Membership
 ) -> None:
