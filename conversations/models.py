@@ -260,6 +260,9 @@ class Round(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Whoever revealed it (with the last answer, or as the asker after the deadline) read the
+    # answers as they were revealed: the reveal does not wait for them as unread.
+    revealed_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects: ClassVar[RoundQuerySet] = RoundQuerySet.as_manager()  # type: ignore[assignment]
 

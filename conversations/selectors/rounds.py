@@ -140,7 +140,7 @@ def round_page(me: Membership, round: Round, *, after: str = "", newest: bool = 
         can_answer=rules.can_answer_round(round, me, audience),
         can_reveal=rules.can_reveal(round, me),
         can_talk=rules.can_talk_round(round, me, audience),
-        seen=any(p.membership_id == me.pk and p.seen_reveal_at is not None for p in places),
+        seen=round.revealed_by_id == me.pk or any(p.membership_id == me.pk and p.seen_reveal_at for p in places),
     )
 
 
@@ -195,11 +195,16 @@ def waiting(membership: Membership) -> list[Round]:
     return list(waiting_query(membership).order_by("-created_at", "-id"))
 
 
+def _seen(membership: Membership) -> Q:
+    """The member has read the round's answers: they revealed it, or opened it since."""
+    opened = RoundParticipant.objects.filter(round=OuterRef("pk"), membership=membership, seen_reveal_at__isnull=False)
+    return Q(revealed_by=membership) | Q(Exists(opened))
+
+
 def revealed_unseen_query(membership: Membership) -> QuerySet[Round]:
     """Revealed rounds this member takes part in and has not opened since the reveal, counting
     those everyone still in the polycule has answered, which opening reveals."""
-    unseen = RoundParticipant.objects.filter(round=OuterRef("pk"), membership=membership, seen_reveal_at__isnull=True)
-    revealed = Q(Exists(unseen), revealed_at__isnull=False)
+    revealed = Q(revealed_at__isnull=False) & ~_seen(membership)
     ready = Q(~Exists(_blocking()), revealed_at__isnull=True)
     return _rounds(membership).filter(revealed | ready)
 
@@ -223,7 +228,6 @@ class RoundRow:
 
 def recent(membership: Membership, limit: int = 20) -> list[RoundRow]:
     """The newest rounds this member takes part in, for the talk page."""
-    seen = RoundParticipant.objects.filter(round=OuterRef("pk"), membership=membership, seen_reveal_at__isnull=False)
-    rounds = _rounds(membership).annotate(answered_by_me=Exists(_mine(membership)), seen_by_me=Exists(seen))
+    rounds = _rounds(membership).annotate(answered_by_me=Exists(_mine(membership)), seen_by_me=_seen(membership))
     annotated: list[Any] = list(rounds.order_by("-created_at", "-id")[:limit])
     return [RoundRow(r, r.answered_by_me, rules.is_revealed(r) and not r.seen_by_me) for r in annotated]

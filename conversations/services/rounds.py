@@ -123,11 +123,11 @@ def _refuse_answering(round: Round, member: Membership, audience: list[Membershi
 
 def _reveal(round: Round, by: Membership, audience: list[Membership]) -> None:
     """Reveals a locked round and opens the talk under it, in the caller's transaction. Whoever
-    revealed it is shown the answers at once, so it does not wait for them as unread."""
-    round.revealed_at = timezone.now()
-    round.save(update_fields=["revealed_at"])
+    revealed it is shown the answers at once: ``revealed_by``, so it does not wait for them as
+    unread."""
+    round.revealed_at, round.revealed_by = timezone.now(), by
+    round.save(update_fields=["revealed_at", "revealed_by"])
     round.discussion = discussions.open_for_round(round=round, by=by, revealing=audience)
-    RoundParticipant.objects.filter(round=round, membership=by).update(seen_reveal_at=round.revealed_at)
 
 
 def _reveal_if_everyone_answered(round: Round, by: Membership, audience: list[Membership], answered: set[int]) -> bool:

@@ -62,9 +62,9 @@ def _rounds(since: datetime, now: datetime) -> Iterator[Candidate]:
         for member in others(round.audience(), round.asker_id):
             yield Candidate(member, Kind.ROUND, f"{ROUND}:{round.pk}:asked", round.created_at)
     for round in Round.objects.filter(revealed_at__gt=since, revealed_at__lte=now):
-        # Whoever revealed it saw the answers then: their notice is skipped as seen.
+        # Whoever revealed it saw the answers then: nobody is told of their own doing.
         assert round.revealed_at is not None
-        for member in round.audience():
+        for member in others(round.audience(), round.revealed_by_id):
             yield Candidate(member, Kind.REVEALED, f"{ROUND}:{round.pk}:revealed", round.revealed_at)
     waiting = Round.objects.filter(
         revealed_at__isnull=True, created_at__gt=since - REMIND_AFTER, created_at__lte=now - REMIND_AFTER

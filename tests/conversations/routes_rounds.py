@@ -83,14 +83,14 @@ ROUTES: list[Route] = [
         lambda w: {"text": "My answer"},
         302,
         302,
-        queries=11,
-        fragment=11,
+        queries=10,
+        fragment=10,
         private=True,
     ),
     # Ben withdraws his answer; Ana has none to withdraw.
     Route("conversations:round_withdraw", sealed, "post", member=302, steward=409, queries=9, fragment=9, private=True),
     # Only Ana, who asked, may reveal after the deadline.
-    Route("conversations:round_reveal", sealed, "post", member=403, steward=302, queries=10, fragment=10, private=True),
+    Route("conversations:round_reveal", sealed, "post", member=403, steward=302, queries=9, fragment=9, private=True),
     Route(
         "conversations:round_comment",
         revealed,

@@ -392,8 +392,10 @@ def test_opening_a_revealed_round_marks_it_seen_for_that_participant_alone(
     services.mark_seen(member=ana, round=fresh(round))
     seen = dict(RoundParticipant.objects.values_list("membership", "seen_reveal_at"))
     assert seen[ana.pk] is not None
-    assert seen[ben.pk] is not None
     assert seen[cy.pk] is None
+    # Ben read them as he revealed them: nothing waits for him, and nothing had to be marked.
+    assert (fresh(round).revealed_by, seen[ben.pk]) == (ben, None)
+    assert [selectors.revealed_unseen(m) for m in (ana, ben, cy)] == [[], [], [round]]
 
 
 def test_waiting_lists_the_rounds_a_member_still_has_to_answer(

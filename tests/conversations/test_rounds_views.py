@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations.models import Comment, Round, RoundAnswer, RoundParticipant
+from conversations.models import Comment, Round, RoundAnswer
 from conversations.prompts.whatif import BY_KEY, PROMPTS, Theme
+from conversations.selectors import rounds as selectors
 from conversations.services import rounds as services
 from relationships.models import Membership
 from relationships.services import leave_polycule
@@ -21,7 +22,9 @@ def _create_url(me: Membership) -> str:
 
 
 def _seen(round: Round, member: Membership) -> bool:
-    return RoundParticipant.objects.get(round=round, membership=member).seen_reveal_at is not None
+    """The member has read the revealed answers: revealed them, or opened the round since."""
+    assert fresh(round).revealed_at is not None
+    return round not in selectors.revealed_unseen(member)
 
 
 # Asking
