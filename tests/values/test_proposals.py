@@ -4,7 +4,9 @@ stale proposal or answer gets."""
 import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from relationships.models import Membership
 from tests.factories import backdate
@@ -124,6 +126,42 @@ def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
     # Said once: in place by the answer that adopted it; on the whole page, under the title.
     assert shown.count("it is adopted") == 1
     assert "proposed by" not in shown
+
+
+# What the answer that adopts writes, each in one statement: the answer, then for new words
+# the version, the item's current version, the consents, the proposal and its event; for a
+# retirement the item, the proposal and both events; for a new audience, the new words and the
+# audience (read, trimmed, added), the item's audience and two events. Read before: the session,
+# the person, the gate, the acting member's lock, the proposal's lock and who has answered.
+ADOPTING = {"new words": 12, "retire": 10, "new audience": 17}
+
+
+@pytest.mark.parametrize("change", ADOPTING)
+def test_the_answer_that_adopts_in_place_costs_what_it_writes(
+    change: str, ana: Membership, ben: Membership, cy: Membership, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    item = adopted(ana, ben, cy)
+    if change == "retire":
+        proposal = services.propose_retiring(proposer=ana, item=item, base_number=1, why="Done")
+    else:
+        chosen = change == "new audience"
+        proposal = services.propose_change(
+            proposer=ana,
+            item=item,
+            base_number=1,
+            title="Kids first",
+            text="Kids, always.",
+            why="w",
+            everyone=False if chosen else None,
+            audience=[ben.public_id] if chosen else [],
+        )
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    target = url("proposal_respond", ana, proposal_id=proposal.public_id)
+    answering = client(cy)
+    with django_assert_num_queries(ADOPTING[change]):
+        adopting = answering.post(target, {"revision": 1, "answer": "consent"}, **HTMX)
+    assert_fragment(adopting, "it is adopted")
+    assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.ADOPTED
 
 
 def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membership, cy: Membership) -> None:

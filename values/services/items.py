@@ -27,7 +27,16 @@ NOT_IN_AUDIENCE = "You are not among the people this is shared with."
 
 
 def event(kind: Event.Kind, actor: Membership | None, item: Item, **links: Any) -> None:
-    Event.objects.create(polycule_id=item.polycule_id, kind=kind, actor=actor, item=item, **links)
+    record(happened(kind, actor, item, **links))
+
+
+def happened(kind: Event.Kind, actor: Membership | None, item: Item, **links: Any) -> Event:
+    """An event, not yet written: ``record`` writes the events of one write in one statement."""
+    return Event(polycule_id=item.polycule_id, kind=kind, actor=actor, item=item, **links)
+
+
+def record(*events: Event) -> None:
+    Event.objects.bulk_create(events)
 
 
 def lock(item: Item, *, seen_by: Membership | None = None, **annotations: Any) -> Item:
@@ -149,8 +158,9 @@ def set_audience(item: Item, *, everyone: bool, chosen: set[int], linked: set[in
         linked = set(item.audience_links.values_list("membership_id", flat=True))
     item.audience_links.exclude(membership_id__in=chosen).delete()
     ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - linked)
-    item.everyone = everyone
-    item.save(update_fields=["everyone"])
+    if item.everyone != everyone:
+        item.everyone = everyone
+        item.save(update_fields=["everyone"])
 
 
 @acting("member")

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from relationships.acting import acting
@@ -35,9 +35,11 @@ from .items import (
     check_current,
     chosen_audience,
     event,
+    happened,
     lock,
     new_item,
     next_version,
+    record,
     rejoin,
     set_audience,
 )
@@ -312,19 +314,24 @@ def _maybe_adopt(proposal: Proposal, counted: selectors.Tally | None = None) -> 
     assert revision is not None
     now = timezone.now()
     version: Version | None = None
+    events = []
     if proposal.change == Proposal.Change.RETIRE:
         item.retired_at = now
         item.save(update_fields=["retired_at"])
-        event(Event.Kind.ITEM_RETIRED, proposal.proposer, item, proposal=proposal)
+        events.append(happened(Event.Kind.ITEM_RETIRED, proposal.proposer, item, proposal=proposal))
     else:
         version = _adopt_words(proposal, revision, members, answers, now)
         if revision.everyone is not None:
+            # Read once, for the page after it too: it shows the audience the proposal asked for.
+            prefetch_related_objects([revision], "audience")
             set_audience(item, everyone=revision.everyone, chosen={m.pk for m in revision.audience.all()})
-            event(Event.Kind.AUDIENCE_CHANGED, proposal.proposer, item, proposal=proposal, version=version)
+            changed = happened(Event.Kind.AUDIENCE_CHANGED, proposal.proposer, item, proposal=proposal, version=version)
+            events.append(changed)
     proposal.status = Proposal.Status.ADOPTED
     proposal.decided_at = now
     proposal.save(update_fields=["status", "decided_at"])
-    event(Event.Kind.PROPOSAL_ADOPTED, proposal.proposer, item, proposal=proposal, version=version)
+    events.append(happened(Event.Kind.PROPOSAL_ADOPTED, proposal.proposer, item, proposal=proposal, version=version))
+    record(*events)
     return True
 
 
