@@ -33,6 +33,11 @@ class Dashboard:
     polycules: list[PolyculeNeeds]
     drafts: list[Draft]  # kept in the journal, to look at again: the person's alone
 
+    @property
+    def count(self) -> int:
+        """What ``needs_count`` counts: what waits in every polycule (drafts are not asked of anyone)."""
+        return sum(polycule.count for polycule in self.polycules)
+
 
 def dashboard(user: User, today: date) -> Dashboard:
     memberships = Membership.objects.active().filter(user=user).select_related("polycule")

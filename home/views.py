@@ -19,7 +19,9 @@ from .timeline import GROUPS, timeline
 def dashboard(request: Request) -> HttpResponse:
     """What needs the person, in every polycule they are in."""
     dashboard = selectors.dashboard(request.user, timezone.localdate())
-    return render(request, "home/dashboard.html", {"dashboard": dashboard, "polycules": dashboard.polycules})
+    # The header's count is the dashboard's own sum here: no second request asks for it.
+    context = {"dashboard": dashboard, "polycules": dashboard.polycules, "needs_count": dashboard.count}
+    return render(request, "home/dashboard.html", context)
 
 
 @require_safe

@@ -11,6 +11,7 @@ from relationships.models import Membership
 from tests.factories import MembershipFactory, StewardFactory
 
 from ..conftest import client_for
+from ..conversations.routes_rounds import ask
 from ..values.build import boundary
 
 URL = "/home/count/"
@@ -43,6 +44,20 @@ def test_every_signed_in_page_links_to_the_dashboard_and_asks_for_the_count(ben:
     page = client_for(ben).get(reverse("relationships:polycule_list"))
     link = b'<a id="needs-count" href="/home/" data-hx-get="/home/count/" data-hx-trigger="load">Needs you</a>'
     assert link in page.content
+
+
+def test_the_dashboard_shows_the_count_it_made_and_asks_for_none(ana: Membership, ben: Membership) -> None:
+    boundary(ana, title="Sleepovers")
+    ask(ana, ben)
+    elsewhere = StewardFactory.create()
+    MembershipFactory.create(polycule=elsewhere.polycule, user=ben.user)
+    boundary(elsewhere, title="Weekends")
+    client = client_for(ben)
+    counted = client.get(URL, HTTP_HX_REQUEST="true").content.strip()
+    assert b'<span class="badge">3<' in counted
+    dashboard = client.get(reverse("home:dashboard")).content
+    assert counted in dashboard
+    assert b'data-hx-get="/home/count/"' not in dashboard
 
 
 def test_signed_out_pages_have_no_count(db: None) -> None:
