@@ -492,6 +492,7 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
                 revision=revision,
                 member=proposal.proposer,
                 polycule=p.polycule,
+                item_id=proposal.item_id,
                 answer=Response.Answer.CONSENT,
                 created_at=proposal.created_at,
             )
@@ -510,7 +511,12 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
                 if proposal.status != Proposal.Status.OPEN and answer == Response.Answer.CONSENT:
                     p_consents.append((p, i, proposal, m))
                 yield Response(
-                    revision=revision, member=p.members[m], polycule=p.polycule, answer=answer, created_at=at
+                    revision=revision,
+                    member=p.members[m],
+                    polycule=p.polycule,
+                    item_id=proposal.item_id,
+                    answer=answer,
+                    created_at=at,
                 )
             if proposal.status != Proposal.Status.OPEN:
                 p_consents.append((p, i, proposal, proposer))

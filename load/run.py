@@ -212,7 +212,13 @@ def seed(members: int) -> Plan:
         # Everyone else consents; the last answer goes through the service, which adopts it.
         assert proposal.revision is not None
         Response.objects.bulk_create(
-            Response(revision=proposal.revision, member=m, polycule=polycule, answer=Response.Answer.CONSENT)
+            Response(
+                revision=proposal.revision,
+                member=m,
+                polycule=polycule,
+                item=proposal.item,
+                answer=Response.Answer.CONSENT,
+            )
             for m in memberships[1:-1]
         )
         values.respond(member=memberships[-1], proposal=proposal, revision_number=1, answer=Response.Answer.CONSENT)
@@ -231,7 +237,9 @@ def seed(members: int) -> Plan:
     )
     assert open_one.revision is not None
     Response.objects.bulk_create(
-        Response(revision=open_one.revision, member=m, polycule=polycule, answer=Response.Answer.CONSENT)
+        Response(
+            revision=open_one.revision, member=m, polycule=polycule, item=open_one.item, answer=Response.Answer.CONSENT
+        )
         for m in memberships[1 : max(1, members - 6)]
     )
     return Plan(

@@ -225,10 +225,20 @@ def seed_values(people: dict[str, Membership]) -> bool:
     proposal.revision = revision
     proposal.save(update_fields=["revision"])
     Response.objects.create(
-        revision=revision, member=cy, polycule=ana.polycule, answer=Response.Answer.CONSENT, created_at=_ago(2)
+        revision=revision,
+        member=cy,
+        polycule=ana.polycule,
+        item=proposal.item,
+        answer=Response.Answer.CONSENT,
+        created_at=_ago(2),
     )
     Response.objects.create(
-        revision=revision, member=ben, polycule=ana.polycule, answer=Response.Answer.CONSENT, created_at=_ago(1)
+        revision=revision,
+        member=ben,
+        polycule=ana.polycule,
+        item=proposal.item,
+        answer=Response.Answer.CONSENT,
+        created_at=_ago(1),
     )
     Event.objects.create(
         polycule=ana.polycule,

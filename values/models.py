@@ -334,6 +334,10 @@ class Response(models.Model):
     # The member's polycule (the item's), kept on the answer so that a polycule's newest answers
     # are read from an index, as its events are (the timeline), not found through every proposal.
     polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="+")
+    # The proposal's item, kept on the answer too: the timeline tests each of the polycule's newest
+    # answers against the items the viewer sees, instead of PostgreSQL starting from those items
+    # when it underestimates how many answers each proposal has (it did, with other polycules).
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=16, choices=Answer.choices)
     note = models.TextField(max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

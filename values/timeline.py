@@ -150,14 +150,15 @@ def parts(
         # Answers to proposals, read from the answers themselves: consents, objections and
         # stand-asides, each as given (a changed answer is a line of its own). The proposer's
         # own consent, given by proposing, is the "proposed" line already.
+        # Each of the polycule's newest answers is tested against the items the viewer sees
+        # through the item it carries (``Response.item``), so the page is read from the index.
         answers = Response.objects.filter(
-            polycule_id=membership.polycule_id,
-            revision__proposal__item__in=Item.objects.visible_to(membership),
+            polycule_id=membership.polycule_id, item__in=Item.objects.visible_to(membership)
         ).exclude(member=F("revision__proposal__proposer"))
         if person:
             answers = answers.filter(member=person)
         if item:
-            answers = answers.filter(revision__proposal__item=item)
+            answers = answers.filter(item=item)
         found.append(
             answers.order_by()
             .annotate(

@@ -204,6 +204,7 @@ def test_the_newest_page_reads_a_page_of_answers_from_the_index_not_every_propos
             revision=revisions[n % len(revisions)],
             member=other,
             polycule=polycule,
+            item_id=revisions[n % len(revisions)].proposal.item_id,
             answer=Response.Answer.CONSENT,
             created_at=START + timedelta(minutes=n),
         )

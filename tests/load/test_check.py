@@ -106,6 +106,7 @@ def test_a_proposal_everyone_answered_but_not_adopted_is_caught(world):
             revision=proposal.revision,
             member=m,
             polycule=ana.polycule,
+            item=item,
             answer=Response.Answer.CONSENT,
             note=f"[load-000000010{i}]",
         )

@@ -80,6 +80,7 @@ def _revise(
         revision=revision,
         member=proposal.proposer,
         polycule_id=proposal.proposer.polycule_id,
+        item_id=proposal.item_id,
         answer=Response.Answer.CONSENT,
     )
 
@@ -237,7 +238,12 @@ def respond(
     if answer == Response.Answer.OBJECT and not note.strip():
         raise RuleError("An objection needs a note: what would need to change for you?")
     response = Response.objects.create(
-        revision=revision, member=member, polycule_id=member.polycule_id, answer=answer, note=note
+        revision=revision,
+        member=member,
+        polycule_id=member.polycule_id,
+        item_id=proposal.item_id,
+        answer=answer,
+        note=note,
     )
     # The proposal is locked: no other answer to it came in since the tally was read.
     after = [(m, response if m.pk == member.pk else given) for m, given in counted]
