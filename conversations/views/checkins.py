@@ -268,8 +268,8 @@ def reconnect(request: Request, me: Membership, checkin_id: UUID) -> HttpRespons
 @member_required
 def checkin_hold(request: Request, me: Membership, checkin_id: UUID) -> HttpResponse:
     try:
-        # The service finds the check-in among those the member may see, inside its lock. The
-        # last one held before it stays the one read with it: none can be held in between.
+        # The service finds the check-in among those the member may see, inside its lock, with
+        # the one held before it, which the page shows it follows.
         held = services.hold_checkin(member=me, checkin=checkin_id)
     except CheckIn.DoesNotExist:
         _checkin_or_404(me, checkin_id)  # logs a denial for a check-in that exists, and answers 404
