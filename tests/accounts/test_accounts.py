@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -320,6 +321,22 @@ def test_reauthenticating_with_the_password_lets_the_person_leave(
     assert stale.post(url).status_code == 302
     ana.refresh_from_db()
     assert not ana.is_active
+
+
+def test_a_confirmation_older_than_five_minutes_asks_again(ana: Membership, stale: Client) -> None:
+    url = reverse("relationships:polycule_leave", args=[ana.polycule.public_id])
+    stale.post(f"{reverse('account_reauthenticate')}?next={url}", {"password": PASSWORD, "next": url})
+    assert stale.get(url).status_code == 200
+    session = stale.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    for record in records:
+        record["at"] -= 301
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
+    assert _asks_to_reauthenticate(stale.get(url))
+    assert _asks_to_reauthenticate(stale.post(url))
+    ana.refresh_from_db()
+    assert ana.is_active
 
 
 # The settings page and signing out
