@@ -130,10 +130,11 @@ def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
 
 # What the answer that adopts writes, each in one statement: the answer, then for new words
 # the version, the item's current version, the consents, the proposal and its event; for a
-# retirement the item, the proposal and both events; for a new audience, the new words and the
-# audience (read, trimmed, added), the item's audience and two events. Read before: the session,
+# retirement the item, the proposal and both events; for a new audience, the new words (the
+# item's "everyone" saved with its current version), the audience asked for (read, for the page
+# after it too), the links trimmed and added, and two events. Read before: the session,
 # the person, the gate, the acting member's lock, the proposal's lock and who has answered.
-ADOPTING = {"new words": 12, "retire": 10, "new audience": 17}
+ADOPTING = {"new words": 12, "retire": 10, "new audience": 15}
 
 
 @pytest.mark.parametrize("change", ADOPTING)
@@ -162,6 +163,36 @@ def test_the_answer_that_adopts_in_place_costs_what_it_writes(
         adopting = answering.post(target, {"revision": 1, "answer": "consent"}, **HTMX)
     assert_fragment(adopting, "it is adopted")
     assert Proposal.objects.get(pk=proposal.pk).status == Proposal.Status.ADOPTED
+    item.refresh_from_db()
+    if change == "new audience":
+        assert not item.everyone
+        assert {link.membership_id for link in item.audience_links.all()} == {ana.pk, ben.pk}
+    else:
+        assert item.everyone
+
+
+def test_narrowing_an_audience_keeps_those_who_stay_as_they_were(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    chosen = [ben.public_id, cy.public_id]
+    item = adopted(ana, ben, cy, everyone=False, audience=chosen)
+    before = {link.membership_id: link.added_at for link in item.audience_links.all()}
+    assert set(before) == {ana.pk, ben.pk, cy.pk}
+    proposal = services.propose_change(
+        proposer=ana,
+        item=item,
+        base_number=1,
+        title="Kids first",
+        text="Kids.",
+        why="w",
+        everyone=False,
+        audience=[ben.public_id],
+    )
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    services.respond(member=cy, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    after = {link.membership_id: link.added_at for link in fresh(item).audience_links.all()}
+    # Nobody who stays becomes a newcomer to it: their links are the ones they had.
+    assert after == {ana.pk: before[ana.pk], ben.pk: before[ben.pk]}
 
 
 def test_amending_a_proposal_asks_everyone_again(ana: Membership, ben: Membership, cy: Membership) -> None:

@@ -113,11 +113,15 @@ def check_current(item: Item, base_number: int) -> Version:
     return current
 
 
-def next_version(item: Item, *, title: str, text: str, why: str, author: Membership, **extra: Any) -> Version:
+def next_version(
+    item: Item, *, title: str, text: str, why: str, author: Membership, also: Iterable[str] = (), **extra: Any
+) -> Version:
+    """The item's next version, made current. ``also``: other fields of the item changed with
+    it, saved in the same statement."""
     number = item.current_version.number + 1 if item.current_version else 1
     version = Version.objects.create(item=item, number=number, title=title, text=text, why=why, author=author, **extra)
     item.current_version, item.current_title = version, version.title
-    item.save(update_fields=["current_version", "current_title"])
+    item.save(update_fields=["current_version", "current_title", *also])
     return version
 
 
@@ -149,18 +153,26 @@ def new_item(
     return item
 
 
-def set_audience(item: Item, *, everyone: bool, chosen: set[int], linked: set[int] | None = None) -> None:
+def set_audience(
+    item: Item, *, everyone: bool, chosen: set[int], linked: set[int] | None = None, save: bool = True
+) -> bool:
     """People added now are newcomers to the item: asked to acknowledge or consent. ``linked``:
-    which of ``chosen`` have an audience link already, when the caller read it with them."""
+    which of ``chosen`` have an audience link already, when the caller read it with them;
+    without it, the links are added where missing (those already there keep when they were
+    added). Returns whether ``item.everyone`` changed; with ``save=False`` the caller saves it."""
     if everyone:
         chosen = set()
-    if linked is None:
-        linked = set(item.audience_links.values_list("membership_id", flat=True))
     item.audience_links.exclude(membership_id__in=chosen).delete()
-    ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - linked)
-    if item.everyone != everyone:
-        item.everyone = everyone
+    if linked is None:
+        links = (ItemAudience(item=item, membership_id=pk) for pk in chosen)
+        ItemAudience.objects.bulk_create(links, ignore_conflicts=True)
+    else:
+        ItemAudience.objects.bulk_create(ItemAudience(item=item, membership_id=pk) for pk in chosen - linked)
+    changed = item.everyone != everyone
+    item.everyone = everyone
+    if changed and save:
         item.save(update_fields=["everyone"])
+    return changed
 
 
 @acting("member")

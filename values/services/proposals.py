@@ -326,11 +326,15 @@ def _maybe_adopt(proposal: Proposal, counted: selectors.Tally | None = None) -> 
         item.save(update_fields=["retired_at"])
         events.append(happened(Event.Kind.ITEM_RETIRED, proposal.proposer, item, proposal=proposal))
     else:
-        version = _adopt_words(proposal, revision, members, answers, now)
+        flag: tuple[str, ...] = ()
         if revision.everyone is not None:
             # Read once, for the page after it too: it shows the audience the proposal asked for.
             prefetch_related_objects([revision], "audience")
-            set_audience(item, everyone=revision.everyone, chosen={m.pk for m in revision.audience.all()})
+            chosen = {m.pk for m in revision.audience.all()}
+            if set_audience(item, everyone=revision.everyone, chosen=chosen, save=False):
+                flag = ("everyone",)  # saved with the new version
+        version = _adopt_words(proposal, revision, members, answers, now, also=flag)
+        if revision.everyone is not None:
             changed = happened(Event.Kind.AUDIENCE_CHANGED, proposal.proposer, item, proposal=proposal, version=version)
             events.append(changed)
     proposal.status = Proposal.Status.ADOPTED
@@ -347,6 +351,7 @@ def _adopt_words(
     members: list[Membership],
     answers: dict[int, Response],
     now: datetime,
+    also: Iterable[str] = (),
 ) -> Version:
     version = next_version(
         proposal.item,
@@ -355,6 +360,7 @@ def _adopt_words(
         why=revision.why,
         author=proposal.proposer,
         proposal=proposal,
+        also=also,
     )
     # Adopting counts as the consent of all who consented.
     Consent.objects.bulk_create(
