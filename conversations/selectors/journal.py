@@ -53,6 +53,7 @@ class JournalPage:
     more_drafts: bool
     todays_prompt: Prompt
     prompts: tuple[Prompt, ...]
+    today: date
 
 
 def journal_page(user: User, *, after: str, today: date) -> JournalPage:
@@ -65,6 +66,7 @@ def journal_page(user: User, *, after: str, today: date) -> JournalPage:
         more_drafts=len(drafts) > DRAFTS_SHOWN,
         todays_prompt=for_day(today),
         prompts=PROMPTS,
+        today=today,
     )
 
 

@@ -333,6 +333,17 @@ def test_keeping_it_brings_it_back_tomorrow_not_today(ana: Membership) -> None:
     assert drafts_to_look_at(ana.user, today) == []
     assert drafts_to_look_at(ana.user, today + timedelta(days=1)) == [mine]
     assert "tomorrow" in followed(response, client(ana))
+    tomorrow = (today + timedelta(days=1)).strftime("%-d %B")
+    assert f"to look at again on {tomorrow}" in page(client(ana).get(url("journal")))
+
+
+def test_a_draft_whose_day_has_come_is_ready_to_look_at_again(ana: Membership) -> None:
+    mine = ready(ana)
+    mine.look_again_on = timezone.localdate() - timedelta(days=1)
+    mine.save(update_fields=["look_again_on"])
+    shown = page(client(ana).get(url("journal")))
+    assert "ready to look at again" in shown
+    assert "to look at again on" not in shown
 
 
 def test_a_draft_for_a_polycule_one_left_stays_but_cannot_go(ana: Membership, ben: Membership) -> None:

@@ -88,6 +88,8 @@ def test_the_round_shows_who_has_answered_never_what(ana: Membership, ben: Membe
     assert "Private thoughts of Ben" not in html
     assert '<strong>Ben</strong>\n          <span class="badge">answered</span>' in html
     assert '<strong>Cy</strong>\n          <span class="meta">hasn\'t answered yet</span>' in html
+    # Ana's own place is hers, in her words.
+    assert '<strong>You</strong>\n          <span class="meta">haven\'t answered yet</span>' in html
     assert "Seal my answer" in html
     assert "Withdraw my answer" not in html
     mine = client_for(ben).get(url("round_detail", round)).content.decode()
