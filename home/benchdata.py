@@ -370,6 +370,7 @@ def _versions(w: Writer, plans: list[Plan], now: datetime) -> None:
                 proposer = p.rng.choice(p.seeing(i, opened)) if level else p.members.index(item.created_by)
                 proposal = Proposal(
                     item=item,
+                    polycule_id=item.polycule_id,
                     change=Proposal.Change.REVISE if level else Proposal.Change.CREATE,
                     proposer=p.members[proposer],
                     base_version=p.versions[i][level - 1] if level else None,
@@ -428,6 +429,7 @@ def _other_proposals(w: Writer, plans: list[Plan], now: datetime) -> None:
                 opened = item.retired_at - 2 * DAY
                 proposal = Proposal(
                     item=item,
+                    polycule_id=item.polycule_id,
                     change=Proposal.Change.RETIRE,
                     proposer=p.members[rng.choice(p.seeing(i, opened))],
                     base_version=p.versions[i][-1],
@@ -445,6 +447,7 @@ def _other_proposals(w: Writer, plans: list[Plan], now: datetime) -> None:
                 continue
             proposal = Proposal(
                 item=p.items[i],
+                polycule_id=p.items[i].polycule_id,
                 change=Proposal.Change.REVISE,
                 proposer=p.members[rng.choice(seeing)],
                 base_version=p.versions[i][-1],

@@ -213,7 +213,9 @@ def seed_values(people: dict[str, Membership]) -> bool:
         created_by=cy,
         created_at=_ago(2),
     )
-    proposal = Proposal.objects.create(item=checkin, change=Proposal.Change.CREATE, proposer=cy, created_at=_ago(2))
+    proposal = Proposal.objects.create(
+        item=checkin, polycule_id=checkin.polycule_id, change=Proposal.Change.CREATE, proposer=cy, created_at=_ago(2)
+    )
     revision = ProposalRevision.objects.create(
         proposal=proposal,
         number=1,

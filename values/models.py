@@ -260,6 +260,9 @@ class Proposal(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="proposals")
+    # The item's polycule, kept beside it (as an answer keeps its own) so that a polycule's open
+    # proposals are read from an index of their own, whatever other polycules hold.
+    polycule = models.ForeignKey(Polycule, on_delete=models.CASCADE, related_name="+")
     change = models.CharField(max_length=16, choices=Change.choices)
     proposer = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="proposals")
     # The version this proposal was written against (None for a new item).
@@ -283,9 +286,13 @@ class Proposal(models.Model):
             ),
         ]
         indexes: ClassVar[list[models.Index]] = [
-            # "Has an open proposal", and the open proposals of a polycule's items: only the
-            # open ones, found from the item, never by reading every polycule's.
+            # "Has an open proposal", for one item: only the open ones, found from the item.
             models.Index(fields=["item"], condition=Q(status="open"), name="proposal_open_by_item"),
+            # A polycule's open proposals, newest first (the lists of them, and "has an open
+            # proposal" over a page of items): read from this polycule's alone.
+            models.Index(
+                fields=["polycule", "-created_at", "-id"], condition=Q(status="open"), name="proposal_open_in_polycule"
+            ),
         ]
 
     def __str__(self) -> str:

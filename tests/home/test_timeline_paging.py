@@ -194,7 +194,8 @@ def test_the_newest_page_reads_a_page_of_answers_from_the_index_not_every_propos
         Item(polycule=polycule, kind=Kind.VALUE, created_by=me, everyone=n % 10 != 0) for n in range(200)
     )
     proposals = Proposal.objects.bulk_create(
-        Proposal(item=item, change=Proposal.Change.REVISE, proposer=me, created_at=START) for item in items
+        Proposal(item=item, polycule=polycule, change=Proposal.Change.REVISE, proposer=me, created_at=START)
+        for item in items
     )
     revisions = ProposalRevision.objects.bulk_create(
         ProposalRevision(proposal=p, number=1, title="T", text="t", created_at=START) for p in proposals

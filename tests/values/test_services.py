@@ -141,6 +141,30 @@ def test_every_answer_carries_its_polycule_and_item(ana: Membership, ben: Member
     }
 
 
+def test_every_proposal_carries_its_item_s_polycule(
+    ana: Membership, ben: Membership, cy: Membership, zed: Membership
+) -> None:
+    """What a polycule's open proposals are read by (``proposal_open_in_polycule``): written by
+    each way of proposing, so that the lists of them never reach another polycule's."""
+    made = services.propose_new(proposer=cy, kind=Kind.VALUE, title="Kids first", text="t", why="w")
+    for member in (ana, ben):
+        services.respond(member=member, proposal=made, revision_number=1, answer=Answer.CONSENT)
+    item = Item.objects.get(pk=made.item_id)
+    services.propose_change(proposer=ana, item=item, base_number=1, title="Kids, always", text="t", why="w")
+    services.propose_retiring(proposer=ben, item=item, base_number=1, why="Grown up")
+    elsewhere = services.propose_new(proposer=zed, kind=Kind.VALUE, title="Zed's", text="t", why="w")
+    carried = {(p.change, p.polycule_id) for p in Proposal.objects.all()}
+    assert carried == {
+        (Proposal.Change.CREATE, ana.polycule_id),
+        (Proposal.Change.REVISE, ana.polycule_id),
+        (Proposal.Change.RETIRE, ana.polycule_id),
+        (Proposal.Change.CREATE, zed.polycule_id),
+    }
+    assert elsewhere.polycule_id != ana.polycule_id
+    open_here, count = selectors.open_proposals(cy, 10)
+    assert ({p.change for p in open_here}, count) == ({Proposal.Change.REVISE, Proposal.Change.RETIRE}, 2)
+
+
 def test_given_by_its_id_a_proposal_is_found_only_among_those_the_member_may_see(
     ana: Membership, ben: Membership, cy: Membership
 ) -> None:

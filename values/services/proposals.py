@@ -116,7 +116,9 @@ def propose_new(
         audience=audience,
         review_every_days=review_every_days,
     )
-    proposal = Proposal.objects.create(item=item, change=Proposal.Change.CREATE, proposer=proposer)
+    proposal = Proposal.objects.create(
+        item=item, polycule_id=item.polycule_id, change=Proposal.Change.CREATE, proposer=proposer
+    )
     _revise(proposal, title=title, text=text, why=why)
     event(Event.Kind.PROPOSAL_OPENED, proposer, item, proposal=proposal)
     _maybe_adopt(proposal)
@@ -138,7 +140,9 @@ def _open_change(proposer: Membership, item: Item, base_number: int, change: Pro
     if not allowed(item, proposer):
         raise RuleError("This was retired; it can no longer change.")
     base = check_current(item, base_number)
-    return Proposal.objects.create(item=item, change=change, proposer=proposer, base_version=base)
+    return Proposal.objects.create(
+        item=item, polycule_id=item.polycule_id, change=change, proposer=proposer, base_version=base
+    )
 
 
 @acting("proposer")
