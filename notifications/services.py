@@ -8,7 +8,7 @@ is due as one letter per person. ``manage.py tick`` runs ``tick`` every few minu
 - **When** a notice may go (``schedule.due``) is computed when it is recorded, and again, with
   the person's choices as they are then, when it is about to go: a notice can be held later
   then (quiet hours, the hourly cap, a kind moved to the digest), never sent earlier.
-  ``reschedule`` recomputes a person's waiting notices at once, for the settings page.
+  ``reschedule`` recomputes a person's waiting notices at once, when they save their settings.
 - **Sending** takes each person's due notices under a lock on the person (``skip_locked``: a
   second tick passes them by), skips what no longer matters (done, answered, closed, no longer
   visible to them) and writes one letter with the rest. The mail is built from the letter when
@@ -198,6 +198,8 @@ def reschedule(*, user: User, now: datetime | None = None) -> int:
     kind turned off is skipped). Returns how many notices it looked at."""
     now = _now(now)
     waiting = list(Notice.objects.select_for_update().filter(user=user, status=Notice.Status.WAITING))
+    if not waiting:
+        return 0
     _retime(waiting, user.pk, now)
     _save(waiting)
     return len(waiting)

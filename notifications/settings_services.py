@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from relationships.services import RuleError
 
+from . import services
 from .kinds import DEFAULTS, Delivery, Kind
 from .models import KindChoice, Preferences
 
@@ -66,6 +67,9 @@ def save_preferences(
         for kind, delivery in sorted(deliveries.items())
         if delivery != DEFAULTS[kind]
     )
+    # What waits is sent by the new choices: a notice moved from the digest to "at once" goes
+    # at the next tick, not at the old digest hour.
+    services.reschedule(user=user)
     return preferences
 
 

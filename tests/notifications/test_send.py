@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from accounts.models import OutboundMail
 from conversations.services import checkins as checkin_services
 from conversations.services import rounds as round_services
-from notifications import services
-from notifications.kinds import Delivery, Kind
+from notifications import services, settings_services
+from notifications.kinds import DEFAULTS, Delivery, Kind
 from notifications.models import Letter, Notice
 from relationships.models import Membership
 from relationships.services import leave_polycule
@@ -21,7 +22,18 @@ from tests.conversations.routes_rounds import ask
 from tests.values.build import UNDERSTOOD, Answer, boundary, proposed
 from values import services as values
 
-from .telling import choose, everything, later, mails_to, notices_of, prefer, text_of, tick, tomorrow_after_the_digest
+from .telling import (
+    choose,
+    digest_hour,
+    everything,
+    later,
+    mails_to,
+    notices_of,
+    prefer,
+    text_of,
+    tick,
+    tomorrow_after_the_digest,
+)
 
 pytestmark = pytest.mark.usefixtures("mailoutbox")
 
@@ -140,10 +152,26 @@ def test_rescheduling_brings_a_digest_notice_forward_when_the_person_chooses_at_
     choose(ana, Kind.VERSION, Delivery.DIGEST)
     boundary(ben)
     tick()
-    choose(ana, Kind.VERSION, Delivery.AT_ONCE)
-    assert services.reschedule(user=ana.user) >= 1
+    assert not mails_to(ana)
+    # Saved as the settings page saves it: what waits is timed again by the new choice.
+    settings_services.save_preferences(
+        user=ana.user,
+        deliveries={**DEFAULTS, Kind.VERSION: Delivery.AT_ONCE},
+        time_zone="UTC",
+        digest_hour=digest_hour(),
+        quiet_from=None,
+        quiet_until=None,
+        include_titles=False,
+    )
     tick()
     assert len(mails_to(ana)) == 1
+
+
+def test_rescheduling_someone_with_nothing_waiting_reads_their_choices_no_further(
+    ana: Membership, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    with django_assert_num_queries(1):
+        assert services.reschedule(user=ana.user) == 0
 
 
 def test_someone_who_acknowledged_before_the_tick_is_not_reminded(
