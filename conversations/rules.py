@@ -3,7 +3,7 @@
 the templates. Each takes the audience it is about, already fetched, so that asking costs no
 query; every predicate assumes the member passed the gate (``visible_to``)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -11,6 +11,10 @@ from accounts.models import User
 from relationships.models import Membership
 
 from .models import Action, CheckIn, Choice, Comment, Draft, JournalEntry, Round
+
+# The same words sent again within this long are a double submit (a second click, a resent
+# form), not something new: a comment, a choice, a what-if, a journal entry, a draft.
+DOUBLE_SUBMIT = timedelta(minutes=5)
 
 
 def among(member: Membership, audience: list[Membership]) -> bool:

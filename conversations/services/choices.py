@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from relationships.acting import acting
 from relationships.models import Membership
@@ -61,6 +62,11 @@ def share_choice(
             raise RuleError("Choose at least one person, or tell everyone.")
         told = [author, *chosen]
     linked = _linked(author, items, told)
+    # The author's row, locked by @acting, makes the same form sent twice at once wait for the
+    # first: the second sees it as the double submit it is.
+    since = timezone.now() - rules.DOUBLE_SUBMIT
+    if Choice.objects.filter(author=author, text=text, why=why, created_at__gte=since).exists():
+        raise RuleError("You've just shared this: it's already here.")
     choice = Choice.objects.create(polycule_id=author.polycule_id, author=author, text=text, why=why, everyone=everyone)
     if not everyone:
         ChoiceAudience.objects.bulk_create(ChoiceAudience(choice=choice, membership=m) for m in told)

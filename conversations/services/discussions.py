@@ -3,8 +3,6 @@ what-if round. Flat comments with one level of replies; correcting a comment add
 revision, so the earlier wording stays readable. Each workflow runs in one transaction and
 refuses with the predicates of ``conversations.rules``."""
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -19,7 +17,6 @@ from ..models import TEXT_MAX, Comment, CommentRevision, Discussion, Mute, Round
 from .words import words
 
 # The same words from the same person in the same place this soon after: a double submit.
-DOUBLE_SUBMIT = timedelta(minutes=5)
 
 
 def _get_or_create(lookup: dict[str, object], defaults: dict[str, object], *, new: bool = False) -> Discussion:
@@ -118,7 +115,7 @@ def _comment(
             comment__author=author,
             comment__parent=parent,
             number=1,
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT,
+            created_at__gte=timezone.now() - rules.DOUBLE_SUBMIT,
         )
         .order_by("-created_at", "-id")
         .first()

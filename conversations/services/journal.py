@@ -37,10 +37,16 @@ def _words(text: str) -> str:
     )
 
 
+@transaction.atomic
 def write_entry(*, author: User, text: str, prompt: str = "") -> JournalEntry:
-    now = timezone.now()
+    text, now = _words(text), timezone.now()
+    # One writer of a person's journal at a time: the same entry sent twice at once waits for
+    # the first, and is seen as the double submit it is.
+    User.objects.select_for_update(no_key=True).filter(pk=author.pk).exists()
+    if JournalEntry.objects.filter(author=author, text=text, created_at__gte=now - rules.DOUBLE_SUBMIT).exists():
+        raise RuleError("You've just written this: it's already in your journal.")
     return JournalEntry.objects.create(
-        author=author, text=_words(text), prompt=prompt.strip()[:PROMPT_MAX], created_at=now, updated_at=now
+        author=author, text=text, prompt=prompt.strip()[:PROMPT_MAX], created_at=now, updated_at=now
     )
 
 
@@ -69,6 +75,17 @@ def start_draft(*, author: User, entry: JournalEntry, membership: Membership, ki
     _own_entry(author, entry)
     if membership.user_id != author.pk or not membership.is_active:
         raise NotAllowed("Choose one of your polycules.")
+    # Started twice (a double click, or back and again): the same draft, not a second one.
+    started = Draft.objects.filter(
+        author=author,
+        entry=entry,
+        membership=membership,
+        kind=kind,
+        sent_at__isnull=True,
+        created_at__gte=timezone.now() - rules.DOUBLE_SUBMIT,
+    ).first()
+    if started is not None:
+        return started
     return Draft.objects.create(author=author, entry=entry, membership=membership, kind=kind, data={"text": entry.text})
 
 

@@ -6,7 +6,7 @@ the polycule has answered) reveals it, and opens its discussion, in the same tra
 last answers at once reveal it exactly once. After the reveal, answers are frozen."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +25,6 @@ from . import discussions
 from .words import words
 
 # The same question from the same person this soon after: a double submit.
-DOUBLE_SUBMIT = timedelta(minutes=5)
 
 __all__ = [
     "NotAllowed",
@@ -70,7 +69,7 @@ def open_round(
         raise RuleError("Choose at least one other person to ask.")
     # The asker's row, locked by @acting, makes the same form sent twice at once wait for the
     # first: the second sees it as the double submit it is.
-    recent = Round.objects.filter(asker=asker, prompt=prompt, created_at__gte=timezone.now() - DOUBLE_SUBMIT)
+    recent = Round.objects.filter(asker=asker, prompt=prompt, created_at__gte=timezone.now() - rules.DOUBLE_SUBMIT)
     if recent.filter(revealed_at__isnull=True).exists():
         raise RuleError("You've just asked this: it's already waiting for answers.")
     round = Round.objects.create(

@@ -20,6 +20,9 @@ from tests.values.build import boundary
 from values import services as values
 from values.models import Item
 
+# Many choices, entries and drafts alike are written on purpose here.
+pytestmark = pytest.mark.usefixtures("alike_words_allowed")
+
 
 def told(author: Membership, *people: Membership, **kwargs: Any) -> Choice:
     """A choice told to ``people`` only (the author is always among them)."""

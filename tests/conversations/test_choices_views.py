@@ -14,6 +14,9 @@ from relationships.models import Membership
 from tests.factories import MembershipFactory
 from tests.values.build import HTMX, assert_fragment, boundary, client, followed, page
 
+# Many choices, entries and drafts alike are written on purpose here.
+pytestmark = pytest.mark.usefixtures("alike_words_allowed")
+
 
 def url(name: str, me: Membership, **ids: Any) -> str:
     return reverse(f"conversations:{name}", kwargs={"polycule_id": me.polycule.public_id, **ids})

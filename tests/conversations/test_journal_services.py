@@ -18,6 +18,9 @@ from relationships.services import NotAllowed, RuleError, leave_polycule
 from tests.factories import MembershipFactory
 from values.models import Item, Kind, Proposal
 
+# Many choices, entries and drafts alike are written on purpose here.
+pytestmark = pytest.mark.usefixtures("alike_words_allowed")
+
 TODAY = date(2026, 3, 14)
 
 BOUNDARY: dict[str, Any] = {

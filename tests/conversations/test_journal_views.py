@@ -23,6 +23,9 @@ from tests.factories import MembershipFactory
 from tests.values.build import boundary, client, followed, page
 from values.models import Item, Kind, Proposal
 
+# Many choices, entries and drafts alike are written on purpose here.
+pytestmark = pytest.mark.usefixtures("alike_words_allowed")
+
 WORDS = {"title": "Sleepovers", "text": "Tell me before.", "why": "I felt blindsided.", "category": "other"}
 
 
