@@ -31,6 +31,7 @@ from .models import (
     Topic,
     TopicNote,
 )
+from .prompts.whatif import Theme
 
 JOURNAL_CANARY = "JOURNAL-CANARY"
 SEALED_CANARY = "SEALED-CANARY"
@@ -46,7 +47,7 @@ def _say(discussion: Discussion, author: Membership, text: str, days: float, par
     return comment
 
 
-def _round(asker: Membership, prompt: str, theme: str, people: list[Membership], days: float) -> Round:
+def _round(asker: Membership, prompt: str, theme: Theme, people: list[Membership], days: float) -> Round:
     asked = Round.objects.create(
         polycule=asker.polycule, asker=asker, prompt=prompt, theme=theme, created_at=_ago(days)
     )
@@ -111,7 +112,7 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
     sealed = _round(
         cy,
         "What if one of us fell for someone new and wanted to spend much more time with them?",
-        "new_partners",
+        Theme.NEW_PARTNERS,
         everyone,
         3,
     )
@@ -131,7 +132,9 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
     )
 
     # One already revealed, with a word under it.
-    revealed = _round(ana, "How would we handle things if we were long distance for a year?", "distance", everyone, 40)
+    revealed = _round(
+        ana, "How would we handle things if we were long distance for a year?", Theme.DISTANCE, everyone, 40
+    )
     for member, words, days in (
         (ana, "A call every evening, even a short one, and one visit a month that we plan together.", 39),
         (ben, "Video dinners on Sundays. I'd worry about the kids noticing the distance more than us.", 38),

@@ -10,6 +10,7 @@ from pytest_django import Settings
 from accounts.models import User
 from conversations.demo import JOURNAL_CANARY, SEALED_CANARY
 from conversations.models import Choice, Discussion, Feeling, JournalEntry, Round
+from conversations.prompts.whatif import Theme
 from conversations.selectors.needs import needs
 from relationships.models import Invitation, Membership
 from values import selectors
@@ -164,3 +165,9 @@ def test_ben_and_cy_never_meet_ana_s_journal_and_ana_never_ben_s_sealed_answer(d
                 assert word.encode() not in content, f"{word} reached {email} at {url}"
     assert JOURNAL_CANARY.encode() in b"".join(_crawl("ana@example.com").values())
     assert SEALED_CANARY.encode() in b"".join(_crawl("ben@example.com").values())
+
+
+def test_every_demo_what_if_carries_a_theme_of_the_library(demo: None) -> None:
+    themes = set(Round.objects.values_list("theme", flat=True))
+    assert themes
+    assert themes <= set(Theme.values)
