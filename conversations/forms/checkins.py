@@ -109,7 +109,19 @@ class TopicForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(max_length=TEXT_MAX, error_messages={"required": "Write a few words for the note."})
+    # Shown by hand in checkin_detail.html (a textarea with data-max, like LongText): an overlong
+    # note comes back with this message and every word kept in the box, never cut.
+    text = forms.CharField(
+        max_length=TEXT_MAX,
+        widget=LongText(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write a few words for the note.",
+            "max_length": (
+                f"A note holds at most {TEXT_MAX} characters: this one has %(show_value)d. "
+                "Shorten it a little; your words are still here."
+            ),
+        },
+    )
 
 
 class ActionForm(forms.Form):
