@@ -146,7 +146,7 @@ class Item(models.Model):
 
     def audience(self) -> list[Membership]:
         """The active members who can see this item, its owner included: the Python form of
-        ``Item.objects.visible_to``, which must agree with it (tests/values/test_audience.py)."""
+        ``Item.objects.visible_to``, which must agree with it (tests/values/test_audience_agrees.py)."""
         return list(self.audience_members())
 
     def audience_members(self) -> models.QuerySet[Membership]:

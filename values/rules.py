@@ -28,6 +28,13 @@ class Owed(models.TextChoices):
     ACKNOWLEDGE = "acknowledge", "Not yet acknowledged by you"
     CONSENT = "consent", "Not yet consented by you"
 
+    @property
+    def gently(self) -> str:
+        """How the newcomer's welcome list says it: an invitation, not an alarm."""
+        if self is Owed.ACKNOWLEDGE:
+            return "To read, when you're ready"
+        return "To read, and consent to if it holds for you"
+
 
 @dataclass(frozen=True)
 class KindRules:

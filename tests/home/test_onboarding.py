@@ -43,7 +43,7 @@ def test_a_newcomer_lands_on_onboarding_and_works_through_it(ana: Membership, be
     assert "Ana-sleepovers" in html
     assert "Kids-first" in html
     # Calm words, no alarm: nothing here is a test.
-    assert "To read, when you're ready" in html
+    assert "To read, when you&#x27;re ready" in html
     assert "To read, and consent to if it holds for you" in html
     assert "flag needs" not in html
     assert "Not yet" not in html
