@@ -10,19 +10,31 @@ from accounts.models import User
 
 from .models import Membership, Polycule
 
+FORMER = " (former member)"
+
+
+def as_former(display_name: str) -> str:
+    """The name the shared history is told under once its person deleted their account: the
+    one they had, marked, within the field's length."""
+    if display_name.endswith(FORMER):
+        return display_name
+    room = Membership._meta.get_field("display_name").max_length or 60
+    return display_name[: room - len(FORMER)].rstrip() + FORMER
+
 
 def end_memberships(user: User) -> list[Membership]:
     """Ends every active membership of the person, locked, and clears the pronouns of all
-    of them; the display name stays, since the shared history is told under it. Returns
-    the memberships that were active."""
+    of them; the shared history is told under the display name they had, marked as a former
+    member's (in every polycule they were ever in). Returns the memberships that were active."""
     now = timezone.now()
     ended = list(Membership.objects.active().select_for_update().filter(user=user).order_by("pk"))
     for membership in ended:
         membership.left_at = now
         membership.departure = Membership.Departure.LEFT
+    for membership in [*ended, *Membership.objects.filter(user=user, left_at__isnull=False).order_by("pk")]:
         membership.pronouns = ""
-        membership.save(update_fields=["left_at", "departure", "pronouns"])
-    Membership.objects.filter(user=user).exclude(pronouns="").update(pronouns="")
+        membership.display_name = as_former(membership.display_name)
+        membership.save(update_fields=["left_at", "departure", "pronouns", "display_name"])
     return ended
 
 

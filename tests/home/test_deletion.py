@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -28,6 +29,7 @@ from home import deletion
 from home.models import StewardHandover
 from home.timeline import timeline
 from notifications.models import CalendarFeed, KindChoice, Notice, Preferences
+from relationships.erasure import as_former
 from relationships.models import Membership, Polycule
 from tests.factories import PASSWORD, MembershipFactory, StewardFactory
 from values.models import Acknowledgment, Item, Version
@@ -169,7 +171,7 @@ def test_shared_history_stays_under_the_display_name(scene: Scene) -> None:
     ana = scene.ana
     deletion.delete_account(user=ana.user)
     ana.refresh_from_db()
-    assert ana.display_name == "Ana"
+    assert ana.display_name == "Ana (former member)"
     assert ana.left_at is not None
     assert ana.departure == Membership.Departure.LEFT
     assert Version.objects.filter(author=ana, item=scene.boundary).count() == 1
@@ -186,7 +188,17 @@ def test_others_see_her_words_under_her_name(scene: Scene) -> None:
     page = client.get(scene.boundary.get_absolute_url())
     assert page.status_code == 200
     assert b"Sleepovers" in page.content
-    assert b"Ana" in page.content
+    assert b"Ana (former member)'s" in page.content
+    timeline = client.get(reverse("home:timeline", args=[scene.ben.polycule.public_id]))
+    assert b"Ana (former member)" in timeline.content
+
+
+def test_the_name_she_had_is_marked_within_its_length() -> None:
+    assert as_former("Ana") == "Ana (former member)"
+    assert as_former(as_former("Ana")) == "Ana (former member)"
+    long = as_former("A" * 60)
+    assert len(long) == 60
+    assert long.endswith(" (former member)")
 
 
 def test_a_round_waiting_only_for_her_opens_for_the_others(scene: Scene) -> None:
