@@ -76,8 +76,19 @@ def _told_of_event(event: Event, audience: list[Membership]) -> list[Membership]
             return others(audience, item.owner_id, event.actor_id) if item.kind == ItemKind.BOUNDARY else []
         case Kind.SUGGESTION:
             return [m for m in audience if m.pk == item.owner_id and m.pk != event.actor_id]
+        case _ if event.kind == Event.Kind.PROPOSAL_ADOPTED:
+            # Recorded as the proposer's, yet made by the last answer: the proposer hears of it,
+            # the one whose answer adopted it (and saw it say so) does not.
+            return others(audience, _adopted_by(event))
         case _:
             return others(audience, event.actor_id)
+
+
+def _adopted_by(event: Event) -> int | None:
+    """Whose answer adopted the proposal: the last one given to its final wording (the proposer's
+    own consent, for a proposal with nobody else to ask)."""
+    latest = Response.objects.filter(revision__proposal=event.proposal_id).order_by("-created_at", "-id")
+    return latest.values_list("member_id", flat=True).first()
 
 
 def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
@@ -212,6 +223,10 @@ def _about_event(event: Event, notice: Notice) -> Found:
             return gone
         return About(Kind.PROPOSAL, polycule, _proposed(event, proposal, who), _url(proposal), title)
     if event.kind == Event.Kind.PROPOSAL_ADOPTED:
+        if proposal.proposer_id == notice.membership_id:
+            return About(
+                Kind.DECIDED, polycule, "Your proposal was adopted, with everyone's consent.", _url(proposal), title
+            )
         return About(Kind.DECIDED, polycule, f"A proposal {who} made was adopted.", _url(proposal), title)
     return About(Kind.DECIDED, polycule, f"{who} withdrew a proposal.", _url(proposal), title)
 

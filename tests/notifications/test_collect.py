@@ -91,12 +91,15 @@ def test_a_withdrawn_proposal_is_news_for_everyone_but_who_withdrew_it(
     assert {n.delivery for n in Notice.objects.filter(kind=Kind.DECIDED)} == {Delivery.DIGEST}
 
 
-def test_an_adopted_proposal_is_news_for_its_audience(ana: Membership, ben: Membership, cy: Membership) -> None:
+def test_an_adopted_proposal_is_news_for_all_but_the_one_whose_answer_adopted_it(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
     proposal = proposed(ana)
     for member in (ben, cy):
         values.respond(member=member, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
     collect()
-    assert told(Kind.DECIDED) == {"Ben", "Cy"}
+    # Ana proposed it and hears it was adopted; Cy's answer adopted it, and the page said so.
+    assert told(Kind.DECIDED) == {"Ana", "Ben"}
 
 
 def test_a_suggestion_is_told_to_the_boundary_s_owner_alone(ana: Membership, ben: Membership, cy: Membership) -> None:

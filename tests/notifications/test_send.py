@@ -297,3 +297,15 @@ def test_a_proposal_opened_then_amended_before_the_tick_is_told_once_as_it_is_no
     assert text_of(message).count("- In ") == 1
     assert "Ana amended a proposal" in text_of(message)
     assert len(notices_of(ben, Kind.PROPOSAL)) == 2
+
+
+def test_the_proposer_reads_in_their_digest_that_their_proposal_was_adopted(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(ana)
+    for member in (ben, cy):
+        values.respond(member=member, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    tick()
+    tick(now=tomorrow_after_the_digest())
+    assert "Your proposal was adopted, with everyone's consent." in "".join(text_of(m) for m in mails_to(ana))
+    assert "Your proposal" not in "".join(text_of(m) for m in mails_to(ben))
