@@ -4,6 +4,7 @@ and the person is told in place, in an announced message that goes away once a r
 import re
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import Route, expect
 
@@ -77,3 +78,32 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
     expect(alert).to_have_count(0)
     assert Reaffirmation.objects.filter(member=ana).count() == 1
     browse.check("after trying again")
+
+
+def test_an_action_the_server_itself_fails_says_so_in_place(browse: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a reply made up in the browser: Django's own 500, from a service that breaks."""
+    people = seed_people()
+    item = services.create_boundary(
+        owner=people["Ben"], title="Sleepovers", text="Tell me before.", why="I felt shut out."
+    )
+    ana = people["Ana"]
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("values:item_detail", args=[ana.polycule.public_id, item.public_id]))
+
+    def breaks(**kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "acknowledge", breaks)  # the module the view calls it in
+    with page.expect_response(re.compile(r".*/acknowledge/$")) as sent:
+        page.get_by_role("button", name="Understood").click()
+    assert sent.value.status == 500
+    expect(page.get_by_role("alert")).to_have_text(SERVER_ERROR)
+    expect(page.locator("#ack-panel form + .action-failed")).to_have_text(SERVER_ERROR)
+    assert not Acknowledgment.objects.filter(member=ana).exists()
+
+    monkeypatch.undo()
+    page.get_by_role("button", name="Understood").click()
+    expect(page.locator("#ack-panel")).to_contain_text("Understood")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert Acknowledgment.objects.filter(member=ana).count() == 1
