@@ -70,7 +70,8 @@ def share_choice(
     choice = Choice.objects.create(polycule_id=author.polycule_id, author=author, text=text, why=why, everyone=everyone)
     if not everyone:
         ChoiceAudience.objects.bulk_create(ChoiceAudience(choice=choice, membership=m) for m in told)
-    choice.items.set(linked)
+    if linked:  # a new choice links nothing yet: nothing to read first when none are chosen
+        choice.items.add(*linked)
     if Membership.polycule.is_cached(author):  # read with the author by the gate: where the choice is shown
         choice.polycule = author.polycule
     return choice
