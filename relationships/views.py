@@ -140,13 +140,15 @@ def member_role(request: Request, me: Membership, member_id: UUID) -> HttpRespon
             return _refuse(request, me, exc.message)
         except services.RuleError as exc:
             error, status = exc.message, 409
+    done = "" if error else f"{member.display_name} is now a {member.get_role_display().lower()}."
     if request.htmx:
+        # The row says what happened, in the words the page without JavaScript shows.
         row = selectors.member_row(me, member)
-        return _render_detail(request, me, "member-row", status, row=row, row_error=error)
+        return _render_detail(request, me, "member-row", status, row=row, row_error=error, row_message=done)
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, f"{member.display_name} is now a {member.get_role_display().lower()}.")
+        messages.success(request, done)
     return redirect(me.polycule)
 
 

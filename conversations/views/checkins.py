@@ -193,13 +193,15 @@ def note_create(request: Request, me: Membership, topic_id: UUID) -> HttpRespons
         "note_for": topic.pk,
         "note_text": request.POST.get("text", "") if error else "",
     }
+    added = "Your note is added."
     if request.htmx:
         page = selectors.checkin_page(me, checkin, parts=())
         context = {"me": me, "page": page, "row": selectors.topic_row(topic), **kept}
+        context["note_added"] = "" if error else added
         return render(request, f"{PAGE}#topic", context, status=status)
     if error:
         return _show(request, me, checkin, status=status, **kept)
-    messages.success(request, "Your note is added.")
+    messages.success(request, added)
     return redirect(checkin.get_absolute_url() + f"#topic-{topic.public_id}")
 
 
@@ -238,15 +240,17 @@ def action_done(request: Request, me: Membership, action_id: UUID) -> HttpRespon
         return render(request, "relationships/refused.html", {"me": me, "message": exc.message}, status=403)
     except RuleError as exc:
         error = exc.message
+    finished = "Marked done. Thank you for following through."
     if request.htmx:
         action = selectors.visible_action(me, action_id) or action
         row = selectors.action_row(me, action, shown_on=shown_on)
         context = {"me": me, "row": row, "here": shown_on, "action_error": error, "action_error_for": action.pk}
+        context["finished"] = "" if error else finished
         return render(request, f"{PAGE}#action", context, status=409 if error else 200)
     if error:
         checkin = selectors.visible_checkin(me, shown_on) or action.checkin
         return _show(request, me, checkin, status=409, action_error=error, action_error_for=action.pk)
-    messages.success(request, "Marked done. Thank you for following through.")
+    messages.success(request, finished)
     return redirect(reverse("conversations:checkin_detail", args=[me.polycule.public_id, shown_on]))
 
 

@@ -108,7 +108,8 @@ def _act(request: Request, me: Membership, round_id: UUID, action: Action, done:
         if not request.htmx:
             messages.success(request, done(round))
             return redirect(round)
-        return render_round(request, me, round, partial="round-panel")
+        # In place, the panel says it in the same words.
+        return render_round(request, me, round, partial="round-panel", panel_done=done(round))
     round = round_or_404(me, round_id)
     return render_round(request, me, round, partial="round-panel", status=status, panel_error=error)
 

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from relationships.demo import DEMO_PASSWORD, seed_people
 from relationships.services import invite
-from tests.values.build import boundary
+from tests.values.build import boundary, proposed
+from values.models import Response
+from values.services import respond
 
 from .conftest import Browser, sign_in
 
@@ -117,3 +119,51 @@ def test_a_long_paste_is_never_cut_and_the_room_left_shows(browse: Browser) -> N
     expect(page.get_by_text("Ensure this value has at most")).to_be_visible()
     assert len(page.get_by_label("In your own words").input_value()) == limit + 12  # still every word
     browse.check("a long paste kept")
+
+
+def test_an_answer_in_place_is_announced_and_the_adopting_one_updates_the_header(browse: Browser) -> None:
+    people = seed_people()
+    proposal = proposed(people["Cy"], "Honesty before comfort")
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(proposal.get_absolute_url())
+    announce, panel, state = page.locator("#announce"), "#respond-panel", page.locator("#proposal-state")
+    expect(announce).to_be_empty()
+    page.get_by_label("I object").check()
+    page.get_by_label("A note").fill("Kindly, please: with care.")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(announce).to_have_text("Your answer is recorded.")
+    assert _focused_inside(page, panel)
+    expect(state).to_contain_text("proposed by Cy")
+    browse.check("an answer recorded in place")
+    # Ben consents meanwhile; Ana changing her objection is the last word, and adopts it.
+    respond(member=people["Ben"], proposal=proposal, revision_number=1, answer=Response.Answer.CONSENT)
+    page.get_by_label("I consent").check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(announce).to_have_text(re.compile(r"^Your answer is recorded\. .*it is adopted\."))
+    assert _focused_inside(page, panel)
+    # The header above the panel, sent out of band, no longer says who proposed it.
+    expect(state).to_contain_text("adopted with everyone's consent")
+    expect(state).not_to_contain_text("proposed by")
+    expect(page.locator("#proposal-state")).to_have_count(1)
+    browse.check("the answer that adopts it, in place")
+
+
+def test_a_rename_and_a_role_change_in_place_say_what_happened(browse: Browser) -> None:
+    people = seed_people()
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(reverse("relationships:polycule_detail", args=[people["Ana"].polycule.public_id]))
+    announce = page.locator("#announce")
+    page.get_by_role("link", name="Rename").click()
+    page.get_by_label("Rename the polycule").fill("The Orchard")
+    page.get_by_role("button", name="Save the name").click()
+    expect(announce).to_have_text("The polycule has its new name.")
+    expect(page.locator("#subnav-home")).to_have_text("The Orchard")
+    assert page.evaluate("() => document.activeElement.matches('#polycule-name h1')")
+    row = f"#member-{people['Ben'].public_id}"
+    page.locator(row).get_by_role("button", name="Make steward").click()
+    expect(announce).to_have_text("Ben is now a steward.")
+    expect(page.locator(row).get_by_role("status")).to_have_text("Ben is now a steward.")
+    assert _focused_inside(page, row)
+    browse.check("a rename and a role change, said")

@@ -75,6 +75,17 @@ def test_proposal_detail_shows_the_wording_and_who_has_answered(
     assert 'name="answer"' in html
 
 
+def test_the_proposer_sees_whose_answer_the_proposal_still_waits_for(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy, "Kids first")
+    services.respond(member=ana, proposal=proposal, revision_number=1, answer=Answer.CONSENT)
+    mine = page(client(cy).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "Waiting for Ben." in mine
+    # Only the proposer's section says it: the others see each answer in the list.
+    assert "Waiting for" not in page(client(ben).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+
+
 def test_responding_by_plain_post_redirects(ana: Membership, ben: Membership, cy: Membership) -> None:
     proposal = proposed(cy)
     response = client(ben).post(
@@ -126,6 +137,39 @@ def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
     # Said once: in place by the answer that adopted it; on the whole page, under the title.
     assert shown.count("it is adopted") == 1
     assert "proposed by" not in shown
+    # In place, one message says both, for the live region to read: the answer, and the adoption.
+    said = re.search(r'<p class="done" role="status">(.*?)</p>', page(adopting), re.S)
+    assert said is not None
+    recorded = "Your answer is recorded. Everyone has answered and nobody objected: it is adopted."
+    assert said.group(1).startswith(recorded)
+    assert page(adopting).count('role="status"') == 1
+    # The header above the panel, sent out of band, stops saying "proposed by", as the page does.
+    oob = r'<p class="kind[^"]*" id="proposal-state" data-hx-swap-oob="innerHTML">(.*?)</p>'
+    header = re.search(oob, page(adopting))
+    assert header is not None
+    assert "adopted with everyone's consent" in header.group(1)
+    assert "proposed by" not in header.group(1)
+    assert header.group(1) in shown  # the same words as the whole page's header
+    assert 'id="proposal-state">' in shown  # where they go: the page's header, not out of band
+    assert "data-hx-swap-oob" not in shown
+
+
+def test_an_answer_in_place_says_it_is_recorded_and_the_page_alone_does_not(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = proposed(cy)
+    target = url("proposal_respond", ana, proposal_id=proposal.public_id)
+    answered = client(ben).post(target, {"revision": 1, "answer": "consent"}, **HTMX)
+    assert_fragment(answered, '<p class="done" role="status">Your answer is recorded.</p>', "Change your answer")
+    assert "it is adopted" not in page(answered)
+    assert 'id="proposal-state"' not in page(answered)  # not adopted: the header is as it was
+    shown = page(client(ben).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert "Your answer is recorded." not in shown
+    assert "proposed by Cy" in shown
+    # A refused answer is no answer recorded: the panel says what was wrong instead.
+    refused = client(ana).post(target, {"revision": 1, "answer": "object"}, **HTMX)
+    assert refused.status_code == 422
+    assert "Your answer is recorded." not in page(refused)
 
 
 # What the answer that adopts writes, each in one statement: the answer, then for new words
@@ -303,6 +347,11 @@ def test_an_amended_proposal_says_so_where_it_is_listed(ana: Membership, ben: Me
     assert "every answer is needed again" in detail
     dashboard = page(client(ben).get(reverse("home:dashboard")))
     assert "amended: your answer is needed again" in dashboard
+    listed = page(client(ben).get(url("item_list", ana)))
+    assert "amended: your answer is needed again" in listed
+    # The proposer, whose amendment counts as their answer, reads only that it was amended.
+    own = page(client(cy).get(url("item_list", ana)))
+    assert '<span class="badge">amended</span>' in own
 
 
 def test_an_amended_proposal_shows_what_changed_since_the_wording_i_answered(

@@ -133,8 +133,16 @@ def proposal_respond(request: Request, me: Membership, proposal_id: UUID) -> Htt
         return redirect(answered.proposal)
     # The proposal as the answer left it (the copy the service locked and wrote), and its tally.
     adopted = answered.proposal.status == Proposal.Status.ADOPTED
+    # The panel says the answer is recorded (and, for the answer that adopted it, that it is
+    # adopted, with the header above sent out of band), as the page without JavaScript does.
     return render_proposal(
-        request, me, answered.proposal, partial="respond-panel", counted=answered.tally, just_adopted=adopted
+        request,
+        me,
+        answered.proposal,
+        partial="respond-panel",
+        counted=answered.tally,
+        answered=True,
+        just_adopted=adopted,
     )
 
 
