@@ -35,12 +35,22 @@
     return message ? message.textContent.replace(/\s+/g, " ").trim() : "";
   };
 
+  // Elements swapped out of band (the "More" link replaced, a list or a header brought up to
+  // date) come with the main swap and are not the news. htmx drops their hx-swap-oob attribute
+  // before swapping them in, and fires htmx:oobAfterSwap on every element settled so far (the
+  // main swap's too), each with the out-of-band target: the new element is the one with its id.
+  const outOfBand = new WeakSet();
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    const elt = event.target;
+    const target = event.detail.target;
+    if (elt instanceof Element && target instanceof Element && elt.id && elt.id === target.id) outOfBand.add(elt);
+  });
+
   document.addEventListener("htmx:afterSwap", (event) => {
     const config = event.detail.requestConfig;
     const elt = event.target;
     if (!config || handled.has(config) || !(elt instanceof Element) || !elt.isConnected) return;
-    // Out-of-band swaps (the "More" link replaced) come with the main one: not the news.
-    if (elt.hasAttribute("hx-swap-oob") || elt.hasAttribute("data-hx-swap-oob")) return;
+    if (outOfBand.has(elt) || elt.hasAttribute("hx-swap-oob") || elt.hasAttribute("data-hx-swap-oob")) return;
     // The header's count loads by itself with every page: never steal focus for it.
     const trigger = config.triggeringEvent;
     if (!trigger || trigger.type === "load") return;

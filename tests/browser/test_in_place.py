@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from conversations.services.checkins import start_checkin
 from relationships.demo import DEMO_PASSWORD, seed_people
 from relationships.services import invite
 from tests.values.build import boundary, proposed
@@ -167,3 +168,18 @@ def test_a_rename_and_a_role_change_in_place_say_what_happened(browse: Browser) 
     expect(page.locator(row).get_by_role("status")).to_have_text("Ben is now a steward.")
     assert _focused_inside(page, row)
     browse.check("a rename and a role change, said")
+
+
+def test_a_topic_added_in_place_is_the_news_not_the_list_brought_up_to_date_beside_it(browse: Browser) -> None:
+    people = seed_people()
+    checkin = start_checkin(by=people["Ana"], title="Our monthly", time_zone="UTC")
+    sign_in(browse, "ana@example.com", DEMO_PASSWORD)
+    page = browse.page
+    browse.go(checkin.get_absolute_url())
+    page.get_by_label("Something to talk about").fill("The holidays")
+    page.get_by_role("button", name="Add to the agenda").click()
+    # The "Discuss" part comes along out of band: it neither takes focus nor is announced.
+    expect(page.locator("#announce")).to_have_text("Added to the agenda.")
+    expect(page.locator("#discuss")).to_contain_text("The holidays")
+    assert _focused_inside(page, "#agenda")
+    browse.check("a topic added in place")
