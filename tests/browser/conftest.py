@@ -105,7 +105,7 @@ class Browser:
         self.shots += 1
         folder = ARTIFACTS / self.name
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{self.shots:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.png"
+        path = folder / f"{self.shots:03d}-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.png"
         # caret="initial": hiding the caret would make Playwright inject a <style> the CSP rightly blocks.
         self.page.screenshot(path=path, full_page=True, caret="initial")
         return path
