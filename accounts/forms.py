@@ -8,12 +8,14 @@ from django.http import HttpRequest
 
 from .models import User
 from .next_page import offered_address
+from .widgets import ShortText
 
 
 class NameForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ("name",)
+        widgets = {"name": ShortText}
 
 
 # allauth's forms in Trellis's words (ACCOUNT_FORMS): sentence-case labels without colons (the
@@ -59,7 +61,7 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
         label="Your name",
         max_length=User._meta.get_field("name").max_length,
         help_text="How Trellis greets you. Each polycule can know you by another name.",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=ShortText(attrs={"autocomplete": "name"}),
     )
     field_order = ("name", "email", "password1", "password2")
 

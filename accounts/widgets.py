@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 
 
-class LongText(forms.Textarea):
-    """A textarea that never cuts what is pasted into it. A ``maxlength`` attribute would make
-    the browser drop the rest of a long paste without a word; the limit goes in ``data-max``
-    instead, which static/js/room-left.js shows as the room left, and the form refuses a text
-    over it with a message, keeping every word for the person to shorten."""
+class _LimitShown(forms.Widget):
+    """Puts a field's limit in ``data-max`` instead of ``maxlength``. A ``maxlength`` attribute
+    would make the browser drop the rest of a long paste without a word; static/js/room-left.js
+    shows the room left from ``data-max`` instead, and the form refuses a text over the limit
+    with a message, keeping every word for the person to shorten."""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -18,3 +18,11 @@ class LongText(forms.Textarea):
         if limit is not None:
             shown["data-max"] = limit
         return context
+
+
+class LongText(_LimitShown, forms.Textarea):
+    """A textarea that never cuts what is pasted into it."""
+
+
+class ShortText(_LimitShown, forms.TextInput):
+    """A one-line text (a title, a name) that never cuts what is pasted into it."""

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from accounts.widgets import ShortText
 
 
 class AccountDeleteForm(forms.Form):
@@ -12,7 +13,7 @@ class AccountDeleteForm(forms.Form):
         label="Your e-mail address",
         max_length=254,
         help_text="The address you sign in with, to show you mean it.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+        widget=ShortText(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:

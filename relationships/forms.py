@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.validators import validate_deliverable_email
-from accounts.widgets import LongText
+from accounts.widgets import LongText, ShortText
 
 from .models import Invitation, Membership, Polycule
 
@@ -12,6 +12,7 @@ class PolyculeForm(forms.ModelForm[Polycule]):
         fields = ("name",)
         labels = {"name": "Name of the polycule"}
         help_texts = {"name": "Only its members ever see this name."}
+        widgets = {"name": ShortText}
 
 
 class MembershipForm(forms.ModelForm[Membership]):
@@ -20,6 +21,7 @@ class MembershipForm(forms.ModelForm[Membership]):
         fields = ("display_name", "pronouns")
         labels = {"display_name": "Your name here", "pronouns": "Your pronouns (optional)"}
         help_texts = {"display_name": "How the others in this polycule see you."}
+        widgets = {"display_name": ShortText, "pronouns": ShortText}
 
 
 class PolyculeCreateForm(forms.Form):

@@ -1,6 +1,8 @@
 """Every page and fragment is valid HTML, as the Nu HTML Checker (vnu, from npm's vnu-jar)
 reads it: the pages of the authorization matrix as a member and a steward see them, the
-account and public pages, and the fragment each in-place action answers htmx with.
+account and public pages, and the fragment each in-place action answers htmx with. And on
+none of them can the browser cut what someone writes: no text field carries ``maxlength``,
+which drops the rest of a long paste without a word (accounts/widgets.py).
 
 vnu runs once over all of them (a Java program: `.ci/run` installs a Java runtime)."""
 
@@ -8,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,33 @@ def _vnu(folder: Path) -> dict[str, list[str]]:
     return errors
 
 
+# Fields that take words; an e-mail address or a password is not cut by a paste of words.
+TYPED: dict[str, set[str | None]] = {"input": {None, "text", "search"}, "textarea": {None}}
+
+
+class _Cutting(HTMLParser):
+    """The text fields of a document that carry ``maxlength``, by name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        shown = dict(attrs)
+        if tag in TYPED and shown.get("type") in TYPED[tag] and "maxlength" in shown:
+            self.found.append(f"{tag} {shown.get('name')}")
+
+
+def _cutting(folder: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for document in sorted(folder.glob("*.html")):
+        parser = _Cutting()
+        parser.feed(document.read_text())
+        if parser.found:
+            found[document.name] = parser.found
+    return found
+
+
 def _save(folder: Path, label: str, html: str, *, fragment: bool = False) -> None:
     name = "".join(c if c.isalnum() else "-" for c in label) + ".html"
     if fragment and not html.lstrip().lower().startswith("<!doctype"):
@@ -66,7 +96,7 @@ def _is_html(response: object) -> bool:
 
 
 @pytest.mark.django_db
-def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
+def test_every_page_and_fragment_is_valid_html_and_cuts_no_words(tmp_path: Path) -> None:
     world = build_world()
     pages = forms = 0
     for persona in (MEMBER, STEWARD):
@@ -106,6 +136,8 @@ def test_every_page_and_fragment_is_valid_html(tmp_path: Path) -> None:
                 pages += 1
     assert pages > 100, "the sweep reached too few pages to mean anything"
     assert forms == 2, "the two-factor forms were not reached"
+    cutting = _cutting(tmp_path)
+    assert not cutting, f"these text fields would cut a long paste (use accounts.widgets.ShortText): {cutting}"
     errors = _vnu(tmp_path)
     listed = "\n".join(f"{page}:\n  " + "\n  ".join(found) for page, found in sorted(errors.items()))
     assert not errors, f"{len(errors)} of {pages} documents are not valid HTML:\n{listed}"

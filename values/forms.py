@@ -3,7 +3,7 @@ from typing import Any, Self
 
 from django import forms
 
-from accounts.widgets import LongText
+from accounts.widgets import LongText, ShortText
 from relationships.models import Membership
 
 from .models import NOTE_MAX, TEXT_MAX, TITLE_MAX, WHY_MAX, Acknowledgment, Category, Kind, Response
@@ -31,7 +31,7 @@ class StampedForm(forms.Form):
 class WordsForm(forms.Form):
     """The words of a version: title, text and the why behind it."""
 
-    title = forms.CharField(max_length=TITLE_MAX, label="Title")
+    title = forms.CharField(max_length=TITLE_MAX, label="Title", widget=ShortText)
     text = forms.CharField(max_length=TEXT_MAX, label="In your own words", widget=LongText(attrs={"rows": 5}))
     why = forms.CharField(
         max_length=WHY_MAX,

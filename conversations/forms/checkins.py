@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
 
-from accounts.widgets import LongText
+from accounts.widgets import LongText, ShortText
 from relationships.models import Membership
 
 from ..models import NOTE_MAX, PROMPT_MAX, TEXT_MAX, TITLE_MAX
@@ -31,6 +31,7 @@ class CheckInForm(forms.Form):
         label="What to call it",
         initial="Check-in",
         error_messages={"required": "Give the check-in a name."},
+        widget=ShortText,
     )
     date = forms.DateField(
         label="Day", required=False, widget=_date_input(), error_messages={"invalid": "Enter a real day."}
@@ -101,6 +102,7 @@ class TopicForm(forms.Form):
         max_length=TITLE_MAX,
         label="Something to talk about",
         error_messages={"required": "Give the topic a few words."},
+        widget=ShortText,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -129,6 +131,7 @@ class ActionForm(forms.Form):
         max_length=PROMPT_MAX,
         label="What will be done",
         error_messages={"required": "Say what will be done."},
+        widget=ShortText,
     )
     owner = forms.ChoiceField(
         label="Who takes it on",

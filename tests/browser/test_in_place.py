@@ -109,7 +109,18 @@ def test_a_long_paste_is_never_cut_and_the_room_left_shows(browse: Browser) -> N
     limit = int(text.get_attribute("data-max") or 0)
     text.fill("x" * (limit + 12))
     assert len(text.input_value()) == limit + 12  # nothing cut
-    expect(page.locator(".room-left").first).to_contain_text("12 characters over the limit")
+    expect(page.locator("#id_text-room")).to_contain_text("12 characters over the limit")
+    # A one-line title says nothing until it is nearly full, and is not cut either.
+    title = page.get_by_label("Title")
+    assert title.get_attribute("maxlength") is None
+    short = int(title.get_attribute("data-max") or 0)
+    title.fill("A short title")
+    expect(page.locator("#id_title-room")).to_be_hidden()
+    title.fill("y" * (short - 4))
+    expect(page.locator("#id_title-room")).to_have_text(f"4 of {short} characters left.")
+    title.fill("y" * (short + 3))
+    assert len(title.input_value()) == short + 3
+    expect(page.locator("#id_title-room")).to_contain_text("3 characters over the limit")
     # Sharing with chosen people shows the checkboxes only once that is picked: CSS, no script.
     people_field = page.locator(".field-audience")
     expect(people_field).to_be_hidden()
