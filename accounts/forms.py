@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from .models import User
 from .next_page import offered_address
-from .widgets import ShortText
+from .widgets import ShortText, too_long
 
 
 class NameForm(forms.ModelForm[User]):
@@ -16,6 +16,7 @@ class NameForm(forms.ModelForm[User]):
         model = User
         fields = ("name",)
         widgets = {"name": ShortText}
+        error_messages = {"name": {"required": "Say how Trellis should greet you.", "max_length": too_long("A name")}}
 
 
 # allauth's forms in Trellis's words (ACCOUNT_FORMS): sentence-case labels without colons (the
@@ -62,6 +63,7 @@ class SignupForm(allauth_forms.SignupForm):  # type: ignore[misc]  # allauth shi
         max_length=User._meta.get_field("name").max_length,
         help_text="How Trellis greets you. Each polycule can know you by another name.",
         widget=ShortText(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Say how Trellis should greet you.", "max_length": too_long("A name")},
     )
     field_order = ("name", "email", "password1", "password2")
 

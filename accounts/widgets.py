@@ -26,3 +26,12 @@ class LongText(_LimitShown, forms.Textarea):
 
 class ShortText(_LimitShown, forms.TextInput):
     """A one-line text (a title, a name) that never cuts what is pasted into it."""
+
+
+def too_long(what: str) -> str:
+    """The message for a text over its limit, in Django's ``max_length`` placeholders: it says
+    what to do and that nothing was lost. ``what`` starts the sentence: "A title"."""
+    return (
+        f"{what} holds at most %(limit_value)d characters: this one has %(show_value)d. "
+        "Shorten it a little; your words are still here."
+    )

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.validators import validate_deliverable_email
-from accounts.widgets import LongText, ShortText
+from accounts.widgets import LongText, ShortText, too_long
 
 from .models import Invitation, Membership, Polycule
 
@@ -13,6 +13,7 @@ class PolyculeForm(forms.ModelForm[Polycule]):
         labels = {"name": "Name of the polycule"}
         help_texts = {"name": "Only its members ever see this name."}
         widgets = {"name": ShortText}
+        error_messages = {"name": {"required": "Give the polycule a name.", "max_length": too_long("A name")}}
 
 
 class MembershipForm(forms.ModelForm[Membership]):
@@ -22,6 +23,10 @@ class MembershipForm(forms.ModelForm[Membership]):
         labels = {"display_name": "Your name here", "pronouns": "Your pronouns (optional)"}
         help_texts = {"display_name": "How the others in this polycule see you."}
         widgets = {"display_name": ShortText, "pronouns": ShortText}
+        error_messages = {
+            "display_name": {"required": "Say how the others here should call you.", "max_length": too_long("A name")},
+            "pronouns": {"max_length": too_long("Pronouns")},
+        }
 
 
 class PolyculeCreateForm(forms.Form):
@@ -37,6 +42,7 @@ class InvitationForm(forms.ModelForm[Invitation]):
         labels = {"email": "Their e-mail address", "note": "A personal note (optional)"}
         help_texts = {"note": "It goes in the invitation e-mail, above the link."}
         widgets = {"note": LongText(attrs={"rows": 4})}
+        error_messages = {"note": {"max_length": too_long("A note")}}
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]

@@ -3,7 +3,7 @@ from typing import Any, Self
 
 from django import forms
 
-from accounts.widgets import LongText, ShortText
+from accounts.widgets import LongText, ShortText, too_long
 from relationships.models import Membership
 
 from .models import NOTE_MAX, TEXT_MAX, TITLE_MAX, WHY_MAX, Acknowledgment, Category, Kind, Response
@@ -31,13 +31,27 @@ class StampedForm(forms.Form):
 class WordsForm(forms.Form):
     """The words of a version: title, text and the why behind it."""
 
-    title = forms.CharField(max_length=TITLE_MAX, label="Title", widget=ShortText)
-    text = forms.CharField(max_length=TEXT_MAX, label="In your own words", widget=LongText(attrs={"rows": 5}))
+    title = forms.CharField(
+        max_length=TITLE_MAX,
+        label="Title",
+        widget=ShortText,
+        error_messages={"required": "Give it a title: a few words to know it by.", "max_length": too_long("A title")},
+    )
+    text = forms.CharField(
+        max_length=TEXT_MAX,
+        label="In your own words",
+        widget=LongText(attrs={"rows": 5}),
+        error_messages={"required": "Write it in your own words first.", "max_length": too_long("The text")},
+    )
     why = forms.CharField(
         max_length=WHY_MAX,
         label="Why",
         help_text="The context: what led to this. It stays with this version, so later you remember.",
         widget=LongText(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say a little about what led to this. It stays with this version.",
+            "max_length": too_long("The why"),
+        },
     )
 
     def for_a_boundary(self) -> Self:
@@ -107,6 +121,7 @@ class AcknowledgmentForm(forms.Form):
         required=False,
         label="How it lands for you (optional)",
         widget=LongText(attrs={"rows": 2}),
+        error_messages={"max_length": too_long("A note")},
     )
 
 
@@ -119,6 +134,7 @@ class ResponseForm(StampedForm):
         label="A note",
         help_text="Needed for an objection: what would need to change for you?",
         widget=LongText(attrs={"rows": 2}),
+        error_messages={"max_length": too_long("A note")},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -140,6 +156,7 @@ class DeclineForm(forms.Form):
         label="Your reply",
         help_text="A few words on why, so the conversation can go on.",
         widget=LongText(attrs={"rows": 3}),
+        error_messages={"required": "Write a few words on why first.", "max_length": too_long("A reply")},
     )
 
 

@@ -128,7 +128,7 @@ def test_a_long_paste_is_never_cut_and_the_room_left_shows(browse: Browser) -> N
     expect(people_field).to_be_visible()
     page.get_by_label("Title").fill("Sleepovers")
     page.get_by_role("button", name="Set it").click()
-    expect(page.get_by_text("Ensure this value has at most")).to_be_visible()
+    expect(page.get_by_text("The text holds at most")).to_be_visible()
     assert len(page.get_by_label("In your own words").input_value()) == limit + 12  # still every word
     browse.check("a long paste kept")
 
