@@ -496,6 +496,7 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
                 member=proposal.proposer,
                 polycule=p.polycule,
                 item_id=proposal.item_id,
+                proposal=proposal,
                 answer=Response.Answer.CONSENT,
                 created_at=proposal.created_at,
             )
@@ -518,6 +519,7 @@ def _revisions_and_answers(w: Writer, plans: list[Plan], now: datetime) -> None:
                     member=p.members[m],
                     polycule=p.polycule,
                     item_id=proposal.item_id,
+                    proposal=proposal,
                     answer=answer,
                     created_at=at,
                 )

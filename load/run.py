@@ -217,6 +217,7 @@ def seed(members: int) -> Plan:
                 member=m,
                 polycule=polycule,
                 item=proposal.item,
+                proposal=proposal,
                 answer=Response.Answer.CONSENT,
             )
             for m in memberships[1:-1]
@@ -238,7 +239,12 @@ def seed(members: int) -> Plan:
     assert open_one.revision is not None
     Response.objects.bulk_create(
         Response(
-            revision=open_one.revision, member=m, polycule=polycule, item=open_one.item, answer=Response.Answer.CONSENT
+            revision=open_one.revision,
+            member=m,
+            polycule=polycule,
+            item=open_one.item,
+            proposal=open_one,
+            answer=Response.Answer.CONSENT,
         )
         for m in memberships[1 : max(1, members - 6)]
     )

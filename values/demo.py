@@ -231,6 +231,7 @@ def seed_values(people: dict[str, Membership]) -> bool:
         member=cy,
         polycule=ana.polycule,
         item=proposal.item,
+        proposal=proposal,
         answer=Response.Answer.CONSENT,
         created_at=_ago(2),
     )
@@ -239,6 +240,7 @@ def seed_values(people: dict[str, Membership]) -> bool:
         member=ben,
         polycule=ana.polycule,
         item=proposal.item,
+        proposal=proposal,
         answer=Response.Answer.CONSENT,
         created_at=_ago(1),
     )

@@ -187,7 +187,10 @@ class ItemAudience(models.Model):
 
 
 class Version(models.Model):
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    # No index of its own: ``version_number_unique_per_item`` (item, number) serves a lookup by
+    # item as well. With a second one, PostgreSQL took it for "version 1 of this item" once other
+    # polycules' short histories made items look small, and read all 2,479 versions of a long one.
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions", db_index=False)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=TITLE_MAX)
     text = models.TextField(max_length=TEXT_MAX)
@@ -345,6 +348,11 @@ class Response(models.Model):
     # answers against the items the viewer sees, instead of PostgreSQL starting from those items
     # when it underestimates how many answers each proposal has (it did, with other polycules).
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    # And the revision's proposal: "has this member answered the proposal that made this version"
+    # (``selectors.with_state``, on every list of items) is read from the member's answers alone,
+    # not joined to each one's revision, which grew with every other polycule's revisions.
+    # Its index is ``response_by_proposal_member``, which asks that for one item in one probe.
+    proposal = models.ForeignKey("Proposal", on_delete=models.CASCADE, related_name="+", db_index=False)
     answer = models.CharField(max_length=16, choices=Answer.choices)
     note = models.TextField(max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -357,6 +365,7 @@ class Response(models.Model):
         ]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["polycule", "-created_at", "-id"], name="response_polycule_recent"),
+            models.Index(fields=["proposal", "member"], name="response_by_proposal_member"),
         ]
 
 

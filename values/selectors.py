@@ -105,9 +105,7 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
             consented_by_me=Q(my_consent__isnull=False),
             # Standing aside on the proposal that made this version: answered, though not a consent.
             answered_adoption=Exists(
-                Response.objects.filter(
-                    revision__proposal_id=OuterRef("current_version__proposal_id"), member=membership
-                )
+                Response.objects.filter(proposal_id=OuterRef("current_version__proposal_id"), member=membership)
             ),
         )
         .annotate(

@@ -206,6 +206,7 @@ def test_the_newest_page_reads_a_page_of_answers_from_the_index_not_every_propos
             member=other,
             polycule=polycule,
             item_id=revisions[n % len(revisions)].proposal.item_id,
+            proposal=revisions[n % len(revisions)].proposal,
             answer=Response.Answer.CONSENT,
             created_at=START + timedelta(minutes=n),
         )

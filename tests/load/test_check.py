@@ -107,6 +107,7 @@ def test_a_proposal_everyone_answered_but_not_adopted_is_caught(world):
             member=m,
             polycule=ana.polycule,
             item=item,
+            proposal=proposal,
             answer=Response.Answer.CONSENT,
             note=f"[load-000000010{i}]",
         )

@@ -23,7 +23,7 @@ from values import selectors, services
 from values.models import Item, Response
 from values.selectors import NEEDS_SHOWN, ItemFilters, ItemRow
 
-from .build import HTMX, adopted, boundary
+from .build import HTMX, adopted, boundary, proposed
 
 CARD = re.compile(r'<li class="card item-card">')
 MORE = re.compile(r'href="\?([^"]*after=[^"]+)"')
@@ -203,3 +203,19 @@ def test_the_list_follows_a_title_changed_by_a_new_version(ana: Membership, ben:
     services.respond(member=ben, proposal=change, revision_number=1, answer=Response.Answer.CONSENT)
     assert titles() == ["Aardvark", "Middle", "Albatross", "Walrus"]
     assert not Item.objects.adopted().exclude(current_title=F("current_version__title")).exists()
+
+
+def test_what_each_item_asks_reads_answers_alone_not_their_revisions(ana: Membership, ben: Membership) -> None:
+    """Whether the member answered the proposal that made an item's version is read from the
+    member's answers (``Response.proposal``), never through every answer's revision: that join
+    grew with other polycules' revisions (DECISIONS, "Two plans that grew with other polycules")."""
+    proposal = proposed(ana)
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Response.Answer.STAND_ASIDE)
+    shown = selectors.with_state(Item.objects.filter(pk=proposal.item_id), ben)
+    with CaptureQueriesContext(connection) as queries:
+        row = shown.get()
+    assert row.current_version is not None  # adopted: a stand-aside does not block it
+    assert row.owed is None  # type: ignore[attr-defined]  # ben stood aside on the proposal that made it: nothing more asked
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    assert "values_proposalrevision" not in sql
+    assert "values_response" in sql

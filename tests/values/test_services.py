@@ -126,18 +126,22 @@ def test_a_value_is_adopted_when_everyone_consents(ana: Membership, ben: Members
     assert selectors.needs(ben).to_consent == []
 
 
-def test_every_answer_carries_its_polycule_and_item(ana: Membership, ben: Membership, cy: Membership) -> None:
-    """What the timeline reads answers by: written with each answer, the proposer's own included."""
+def test_every_answer_carries_its_polycule_item_and_proposal(ana: Membership, ben: Membership, cy: Membership) -> None:
+    """What the timeline and the lists of items read answers by: written with each answer, the
+    proposer's own included."""
     first = services.propose_new(proposer=cy, kind=Kind.VALUE, title="Kids first", text="t", why="w")
     services.respond(member=ana, proposal=first, revision_number=1, answer=Answer.CONSENT)
     second = services.propose_new(proposer=ana, kind=Kind.VALUE, title="Sundays", text="t", why="w")
     services.respond(member=ben, proposal=second, revision_number=1, answer=Answer.OBJECT, note="Saturdays?")
-    given = {(r.member.display_name, r.polycule_id, r.item_id) for r in Response.objects.select_related("member")}
+    given = {
+        (r.member.display_name, r.polycule_id, r.item_id, r.proposal_id)
+        for r in Response.objects.select_related("member")
+    }
     assert given == {
-        ("Cy", ana.polycule_id, first.item_id),
-        ("Ana", ana.polycule_id, first.item_id),
-        ("Ana", ana.polycule_id, second.item_id),
-        ("Ben", ana.polycule_id, second.item_id),
+        ("Cy", ana.polycule_id, first.item_id, first.pk),
+        ("Ana", ana.polycule_id, first.item_id, first.pk),
+        ("Ana", ana.polycule_id, second.item_id, second.pk),
+        ("Ben", ana.polycule_id, second.item_id, second.pk),
     }
 
 

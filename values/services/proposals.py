@@ -81,6 +81,7 @@ def _revise(
         member=proposal.proposer,
         polycule_id=proposal.proposer.polycule_id,
         item_id=proposal.item_id,
+        proposal=proposal,
         answer=Response.Answer.CONSENT,
     )
 
@@ -246,6 +247,7 @@ def respond(
         member=member,
         polycule_id=member.polycule_id,
         item_id=proposal.item_id,
+        proposal=proposal,
         answer=answer,
         note=note,
     )
