@@ -2,9 +2,12 @@
 
 The six lists are the ones their own selectors define (``rounds.waiting``, ``rounds.revealed_unseen``,
 ``discussions.talk_requests``, ``choices.unanswered``, ``checkins.my_actions``, ``checkins.upcoming``):
-the same querysets, read together in ONE query (a UNION ALL, each list's rows with their own
-columns and those of what they show, the other lists' columns NULL), then sorted here as each
-list's selector sorts. The header's count (``count``) is one COUNT over the same union."""
+the same querysets, read together in ONE query (a UNION ALL, each list's rows with the columns
+the dashboard shows of them and of what they are read with, the other lists' columns NULL),
+then sorted here as each list's selector sorts. The rows are the dashboard's alone: their other
+fields are deferred (read one query each, if ever asked for), and their polycule is the
+member's, given rather than joined. The header's count (``count``) is one COUNT over the same
+union."""
 
 import re
 from collections.abc import Callable
@@ -45,34 +48,70 @@ class Needs:
         )
 
 
+type Shown = dict[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class _List:
-    """One list of the union: its rows, and what each row is read with (as ``select_related``)."""
+    """One list of the union: its rows, and what the dashboard shows of each (``shown``: the
+    fields read of the row, at "", and of each object it is read with, by its path, parents
+    first, as ``select_related`` would read them whole). ``polycules``: the paths to the
+    member's polycule, given to the objects that lead to it."""
 
     name: str
     rows: QuerySet[Any]
-    related: tuple[str, ...]
+    shown: Shown
+    polycules: tuple[str, ...]
 
-    def steps(self) -> list[tuple[str, type[models.Model]]]:
-        """The row's model, then every model along ``related``, each once, parents first."""
-        found: dict[str, type[models.Model]] = {"": self.rows.model}
-        for path in self.related:
+    def steps(self) -> list[tuple[str, type[models.Model], tuple[str, ...]]]:
+        """Each path's model and the fields read of it."""
+        found = []
+        for path, names in self.shown.items():
             model: type[models.Model] = self.rows.model
-            names = path.split("__")
-            for i, name in enumerate(names):
+            for name in filter(None, path.split("__")):
                 model = model._meta.get_field(name).related_model  # type: ignore[assignment]
-                found.setdefault("__".join(names[: i + 1]), model)
-        return list(found.items())
+            found.append((path, model, names))
+        return found
+
+
+# What home/dashboard.html shows of each list (and what each list is sorted by, _ORDER).
+_ROUND = ("id", "public_id", "polycule_id", "asker_id", "prompt", "created_at", "revealed_at")
+_NAME = ("id", "display_name")
+_TALK: Shown = {
+    "": ("id", "version_id", "member_id", "note", "created_at"),
+    "member": _NAME,
+    "version": ("id", "item_id", "number"),
+    "version__item": ("id", "public_id", "polycule_id", "current_version_id"),
+    "version__item__current_version": ("id", "title"),
+}
 
 
 def _lists(membership: Membership) -> list[_List]:
     return [
-        _List("rounds_waiting", rounds.waiting_query(membership), ("asker", "polycule")),
-        _List("rounds_revealed", rounds.revealed_unseen_query(membership), ("asker", "polycule")),
-        _List("talk_requests", discussions.talk_requests_query(membership), discussions.TALK_REQUEST_RELATED),
-        _List("choices", choices.unanswered_query(membership), ("author", "polycule")),
-        _List("actions", checkins.my_actions_query(membership), ("checkin__polycule", "owner")),
-        _List("checkins", checkins.upcoming_query(membership), ("polycule", "created_by")),
+        _List("rounds_waiting", rounds.waiting_query(membership), {"": _ROUND, "asker": _NAME}, ("polycule",)),
+        _List("rounds_revealed", rounds.revealed_unseen_query(membership), {"": _ROUND}, ("polycule",)),
+        _List("talk_requests", discussions.talk_requests_query(membership), _TALK, ("version__item__polycule",)),
+        _List(
+            "choices",
+            choices.unanswered_query(membership),
+            {"": ("id", "public_id", "polycule_id", "author_id", "text", "created_at"), "author": _NAME},
+            ("polycule",),
+        ),
+        _List(
+            "actions",
+            checkins.my_actions_query(membership),
+            {
+                "": ("id", "checkin_id", "text", "due_on", "created_at"),
+                "checkin": ("id", "public_id", "polycule_id", "title"),
+            },
+            ("checkin__polycule",),
+        ),
+        _List(
+            "checkins",
+            checkins.upcoming_query(membership),
+            {"": ("id", "public_id", "polycule_id", "title", "scheduled_for")},
+            ("polycule",),
+        ),
     ]
 
 
@@ -112,17 +151,18 @@ def _slots(lists: list[_List]) -> tuple[Slots, dict[str, models.Field[Any, Any]]
     typed: dict[str, models.Field[Any, Any]] = {}
     for part in lists:
         used: dict[str, int] = {}
-        for step, model in part.steps():
-            for field in model._meta.concrete_fields:
-                kind = _kind(field)
+        for step, model, names in part.steps():
+            fields = {field.attname: field for field in model._meta.concrete_fields}
+            for name in names:
+                kind = _kind(fields[name])
                 used[kind] = used.get(kind, 0) + 1
                 alias = f"{kind}_{used[kind]}"
-                where[part.name, step, field.attname] = alias
-                typed.setdefault(alias, field)
+                where[part.name, step, name] = alias
+                typed.setdefault(alias, fields[name])
     return where, typed
 
 
-def _read(lists: list[_List]) -> dict[str, list[Any]]:
+def _read(lists: list[_List], membership: Membership) -> dict[str, list[Any]]:
     """The rows of every list, in one query."""
     found: dict[str, list[Any]] = {part.name: [] for part in lists}
     lists = [part for part in lists if not part.rows.query.is_empty()]
@@ -140,34 +180,42 @@ def _read(lists: list[_List]) -> dict[str, list[Any]]:
     by_name = {part.name: part for part in lists}
     for row in union:
         part = by_name[row["need_list"]]
-        found[part.name].append(_build(part, row, where))
+        found[part.name].append(_build(part, row, where, membership))
     for name, rows in found.items():
         key, reverse = _ORDER[name]
         rows.sort(key=key, reverse=reverse)
     return found
 
 
-def _build(part: _List, row: dict[str, Any], where: Slots) -> models.Model:
-    """The row's instance, with what it is read with cached on it, as ``select_related`` would."""
+def _build(part: _List, row: dict[str, Any], where: Slots, membership: Membership) -> models.Model:
+    """The row's instance, with what it is read with cached on it, as ``select_related`` would,
+    and the member's polycule given to what leads to it."""
     made: dict[str, models.Model | None] = {}
-    for step, model in part.steps():
-        names = [f.attname for f in model._meta.concrete_fields]
+    for step, model, names in part.steps():
         fields = [row[where[part.name, step, name]] for name in names]
         pk = fields[names.index(model._meta.pk.attname)]
-        made[step] = None if pk is None else model.from_db(part.rows.db, names, fields)
+        # Fields not read stay deferred (Model.from_db marks them so).
+        made[step] = None if pk is None else model.from_db(part.rows.db, list(names), fields)
         if step:
-            parent_path, _, name = step.rpartition("__")
-            parent = made[parent_path]
-            if parent is not None:
-                parent._meta.get_field(name).set_cached_value(parent, made[step])  # type: ignore[union-attr]
+            _cache(made[step.rpartition("__")[0]], step.rpartition("__")[2], made[step])
+    for path in part.polycules:
+        parent_path, _, name = path.rpartition("__")
+        parent = made[parent_path]
+        if parent is not None and getattr(parent, f"{name}_id") == membership.polycule_id:
+            _cache(parent, name, membership.polycule)
     instance = made[""]
     assert instance is not None
     return instance
 
 
+def _cache(parent: models.Model | None, name: str, value: models.Model | None) -> None:
+    if parent is not None:
+        parent._meta.get_field(name).set_cached_value(parent, value)  # type: ignore[union-attr]
+
+
 def needs(membership: Membership) -> Needs:
     """One query, whatever the number of rows."""
-    found = _read(_lists(membership))
+    found = _read(_lists(membership), membership)
     return Needs(
         membership=membership,
         rounds_waiting=found["rounds_waiting"],
