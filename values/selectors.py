@@ -97,7 +97,7 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
         ),
     }
     return (
-        items.select_related("current_version__author", "owner", "created_by")
+        items.select_related("current_version", "owner")
         .annotate(**mine)
         # Read only by ``owed`` below, not selected: each would be computed once more as a column.
         .alias(
@@ -145,6 +145,12 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
             ),
         )
     )
+
+
+def listed(items: QuerySet[Item]) -> QuerySet[Item]:
+    """Items as a list shows them (templates/values/_item_card.html, the dashboard): a title, a
+    version's number and date, not its words, which run to thousands of characters each."""
+    return items.defer("current_version__text", "current_version__why")
 
 
 def owes(item: Any, membership: Membership) -> Owed | None:
@@ -201,7 +207,7 @@ def item_list(
     size: int = paging.PAGE_SIZE,
 ) -> Page[ItemRow]:
     """One page of the items this member may see, filtered by the database."""
-    items = with_state(visible(membership).adopted(), membership)
+    items = listed(with_state(visible(membership).adopted(), membership))
     items = items.filter(retired_at__isnull=not filters.retired)
     if filters.kind:
         items = items.filter(kind=filters.kind)
@@ -297,12 +303,16 @@ def needs(membership: Membership, now: datetime | None = None, *, shown: int = N
     else:
         # One query: the newest few of each kind, each row with how many there are of its kind.
         newest = [F("current_version__created_at").desc(), F("id").desc()]
-        rows = waiting.annotate(
-            owed_rank=Window(RowNumber(), partition_by=[F("owed")], order_by=newest),
-            owed_total=Window(Count("pk"), partition_by=[F("owed")]),
-            due_rank=Window(RowNumber(), partition_by=[F("is_due")], order_by=newest),
-            due_total=Window(Count("pk"), partition_by=[F("is_due")]),
-        ).filter(Q(owed_rank__lte=shown, owed__isnull=False) | Q(due_rank__lte=shown, is_due=True))
+        rows = (
+            listed(waiting)
+            .annotate(
+                owed_rank=Window(RowNumber(), partition_by=[F("owed")], order_by=newest),
+                owed_total=Window(Count("pk"), partition_by=[F("owed")]),
+                due_rank=Window(RowNumber(), partition_by=[F("is_due")], order_by=newest),
+                due_total=Window(Count("pk"), partition_by=[F("is_due")]),
+            )
+            .filter(Q(owed_rank__lte=shown, owed__isnull=False) | Q(due_rank__lte=shown, is_due=True))
+        )
         for item in rows.order_by(*newest):
             state: Any = item
             if state.owed and state.owed_rank <= shown:
@@ -406,7 +416,7 @@ def _newcomer_waiting(membership: Membership) -> QuerySet[Item]:
         item=OuterRef("pk"), membership=membership, added_at__gt=OuterRef("created_at")
     )
     return (
-        with_state(visible(membership).live(), membership)
+        listed(with_state(visible(membership).live(), membership))
         .filter(
             Q(current_version__created_at__lt=membership.joined_at)
             | Q(created_at__lt=membership.joined_at)
@@ -507,7 +517,8 @@ def stamp(item: Item, audience: list[Membership]) -> Stamp:
 def visible_item(me: Membership, **lookup: Any) -> Item | None:
     """An adopted item this member may see, with their state, or None."""
     first = Version.objects.filter(item=OuterRef("pk"), number=1).order_by().values("created_at")
-    items = with_state(visible(me).adopted(), me).annotate(first_set_at=Subquery(first))
+    items = with_state(visible(me).adopted(), me).select_related("current_version__author")
+    items = items.annotate(first_set_at=Subquery(first))
     return items.filter(**lookup).first()
 
 

@@ -219,3 +219,17 @@ def test_what_each_item_asks_reads_answers_alone_not_their_revisions(ana: Member
     (sql,) = [query["sql"] for query in queries.captured_queries]
     assert "values_proposalrevision" not in sql
     assert "values_response" in sql
+
+
+def test_lists_read_each_items_title_not_its_words(ana: Membership, ben: Membership) -> None:
+    """A version's words run to 4,000 characters: the item list, the newcomer's welcome and the
+    dashboard show a title, and never read them."""
+    _boundaries(ana, 3)
+    newcomer = MembershipFactory.create(polycule=ana.polycule)
+    listed = [row.item for row in selectors.item_list(ben, ItemFilters()).rows]
+    listed += [row.item for row in selectors.newcomer_items(newcomer).rows]
+    listed += selectors.needs(ben).to_acknowledge
+    assert len(listed) == 9
+    for item in listed:
+        assert item.current_version is not None
+        assert {"text", "why"} <= item.current_version.get_deferred_fields()
