@@ -19,3 +19,19 @@ class StewardHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.steward} became steward of {self.polycule}"
+
+
+class WaitingCount(models.Model):
+    """The header's count of what waits on a member, kept from the last time it was counted
+    (``home.selectors.needs_count``) with the polycule's changes it saw then: counted again once
+    anything in the polycule changed, or after ``selectors.COUNT_KEPT``."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, primary_key=True, related_name="waiting_count"
+    )
+    count = models.PositiveIntegerField()
+    changes = models.PositiveBigIntegerField()
+    counted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.count} waiting on {self.membership_id}"

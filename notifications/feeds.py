@@ -67,7 +67,8 @@ def feed_url(token: str) -> str:
 
 
 # The member's row is locked: one change of a member's address at a time, none after leaving.
-@acting("membership")
+# The member's own settings, seen by no one else: not counted as a change of the polycule.
+@acting("membership", counted=False)
 def make_feed(*, membership: Membership) -> tuple[CalendarFeed, str]:
     """A new calendar address for the member; the old one, if any, stops working at once.
     Returns the feed and its token, which is never stored and so shown only now."""
@@ -79,14 +80,14 @@ def make_feed(*, membership: Membership) -> tuple[CalendarFeed, str]:
     return feed, token
 
 
-@acting("membership")
+@acting("membership", counted=False)
 def stop_feed(*, membership: Membership) -> bool:
     """The address stops working. False when there was none."""
     deleted, _ = CalendarFeed.objects.filter(membership=membership).delete()
     return deleted > 0
 
 
-@acting("membership")
+@acting("membership", counted=False)
 def choose_titles(*, membership: Membership, full_titles: bool) -> CalendarFeed:
     feed = CalendarFeed.objects.filter(membership=membership).first()
     if feed is None:

@@ -9,6 +9,14 @@ after they left (promise 12).
 The lock is ``FOR NO KEY UPDATE``: it does not wait for, nor block, other transactions that
 merely point at the row (a new acknowledgment, consent or event referring to the member takes
 only a key-share lock), so two members' writes never wait on each other through it.
+
+The lock also counts the write (``Membership.changes``): the acting member's row is taken by
+``UPDATE ... SET changes = changes + 1`` where it is still active and in the role the request
+saw, which locks it as ``SELECT ... FOR NO KEY UPDATE`` would, in the same one statement. A
+polycule's changes, summed, tell a count kept for later that it is out of date
+(``home.selectors.needs_count``). A write no one else can see, and that changes no count (a
+journal entry), is not counted, so that nobody can tell from the speed of their own count that
+someone wrote in their journal.
 """
 
 from collections.abc import Callable
@@ -16,7 +24,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from .models import Membership
@@ -30,16 +38,24 @@ class Departed(Http404):
     """
 
 
-def lock_membership(member: Membership, *others: Membership, stewards: bool = False) -> None:
+def lock_membership(member: Membership, *others: Membership, stewards: bool = False, counted: bool = True) -> None:
     """Locks ``member``'s row (and the ``others``', and with ``stewards`` the polycule's active
     stewards') until the transaction ends, and refreshes what may have changed meanwhile:
-    whether they left, and their role. Raises ``Departed`` when ``member`` has left.
+    whether they left, and their role. Raises ``Departed`` when ``member`` has left. Counts the
+    write in ``member``'s ``changes`` unless ``counted`` is false.
 
     All the rows are locked by one statement in the order of their keys, so two transactions
     locking overlapping sets of members queue up instead of deadlocking.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_membership() runs inside the transaction of the write it guards.")
+    step = F("changes") + 1 if counted else F("changes")
+    if not others and not stewards and member.left_at is None:
+        # The usual write: one row, locked by counting the write, if nothing changed since the
+        # gate read it (a departure or a new role makes it refresh below, as a lock of many does).
+        mine = Membership.objects.filter(pk=member.pk, left_at__isnull=True, role=member.role)
+        if mine.update(changes=step):
+            return
     wanted = {member.pk, *(other.pk for other in others)}
     rows = Q(pk__in=wanted)
     if stewards:
@@ -56,6 +72,8 @@ def lock_membership(member: Membership, *others: Membership, stewards: bool = Fa
             row.left_at, row.departure, row.role = locked[row.pk]
     if member.pk not in locked or member.left_at is not None:
         raise Departed
+    if counted:
+        Membership.objects.filter(pk=member.pk).update(changes=step)
 
 
 # The members locked by the services running now, in this thread's transaction.
@@ -65,10 +83,13 @@ _held: ContextVar[frozenset[int]] = ContextVar("held", default=frozenset())
 ACTING: dict[Callable[..., object], str] = {}
 
 
-def acting[**P, R](parameter: str, *others: str, stewards: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def acting[**P, R](
+    parameter: str, *others: str, stewards: bool = False, counted: bool = True
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Runs a write service in a transaction that first locks the acting member, named by the
     keyword ``parameter``: ``@acting("member")`` in place of ``@transaction.atomic``. The members
-    named by ``others`` (and with ``stewards`` the polycule's stewards) are locked with it."""
+    named by ``others`` (and with ``stewards`` the polycule's stewards) are locked with it.
+    ``counted=False`` is for a write that no one else sees and that changes no count."""
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
         @wraps(service)
@@ -83,7 +104,7 @@ def acting[**P, R](parameter: str, *others: str, stewards: bool = False) -> Call
                 if {m.pk for m in members} <= _held.get() and not stewards:
                     # Called by a service that holds these rows already, in this transaction.
                     return service(*args, **kwargs)
-                lock_membership(*members, stewards=stewards)
+                lock_membership(*members, stewards=stewards, counted=counted)
                 token = _held.set(_held.get() | {m.pk for m in members})
                 try:
                     return service(*args, **kwargs)

@@ -51,6 +51,10 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
     departure = models.CharField(max_length=16, choices=Departure.choices, blank=True)
+    # The writes made through this membership, its creation the first (relationships.acting):
+    # their sum over a polycule moves whenever something in it changed, which is how a count
+    # kept for later knows it is out of date (home.selectors.needs_count).
+    changes = models.PositiveIntegerField(default=1, editable=False)
 
     objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -69,7 +69,8 @@ def delete_entry(*, author: User, entry: JournalEntry) -> None:
     _own_entry(author, entry).delete()
 
 
-@acting("membership")
+# A draft is its author's alone until sent: starting one is not counted as a change.
+@acting("membership", counted=False)
 def start_draft(*, author: User, entry: JournalEntry, membership: Membership, kind: Draft.Kind) -> Draft:
     """A draft of ``kind`` for one of the author's polycules, starting from the entry's words."""
     _own_entry(author, entry)

@@ -5,10 +5,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+import relationships.services
+from conversations.models import Draft
+from conversations.services import journal
+from home.models import WaitingCount
+from home.selectors import COUNT_KEPT
+from notifications import feeds
 from relationships.models import Membership
 from tests.factories import MembershipFactory, StewardFactory
+from values import services as values
+from values.models import Acknowledgment
 
 from ..conftest import client_for
 from ..conversations.routes_rounds import ask
@@ -88,3 +97,72 @@ def test_the_count_costs_the_same_however_much_waits(
     with django_assert_max_num_queries(len(one)):
         response = client.get(URL)
     assert b'<span class="badge">11' in response.content
+
+
+# The count is kept (home.models.WaitingCount) while nothing in the polycule changes.
+
+
+def _badge(client: Client) -> bytes:
+    return client.get(URL, HTTP_HX_REQUEST="true").content.strip()
+
+
+def test_a_kept_count_costs_the_session_the_person_and_one_query(
+    ana: Membership, ben: Membership, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    boundary(ana, title="Sleepovers")
+    client = client_for(ben)
+    assert b'<span class="badge">1<' in _badge(client)
+    with django_assert_num_queries(3):
+        assert b'<span class="badge">1<' in _badge(client)
+
+
+def test_what_anyone_changes_is_counted_at_once(ana: Membership, ben: Membership, cy: Membership) -> None:
+    client = client_for(ben)
+    assert b"badge" not in _badge(client)
+    item = boundary(ana, title="Sleepovers")
+    assert b'<span class="badge">1<' in _badge(client), "another member's write"
+    boundary(cy, title="Mornings")
+    assert b'<span class="badge">2<' in _badge(client), "a third member's write"
+    values.acknowledge(member=ben, item=item, version_number=1, answer=Acknowledgment.Answer.UNDERSTOOD)
+    assert b'<span class="badge">1<' in _badge(client), "my own write"
+
+
+def test_a_kept_count_is_shown_until_the_polycule_changes_or_it_grows_old(ana: Membership, ben: Membership) -> None:
+    boundary(ana, title="Sleepovers")
+    leaving = MembershipFactory.create(polycule=ana.polycule)
+    client = client_for(ben)
+    assert b'<span class="badge">1<' in _badge(client)
+    # Told a count that is not true, to see which one the page shows.
+    WaitingCount.objects.filter(membership=ben).update(count=7)
+    assert b'<span class="badge">7<' in _badge(client), "kept: nothing changed"
+    WaitingCount.objects.filter(membership=ben).update(counted_at=timezone.now() - COUNT_KEPT)
+    assert b'<span class="badge">1<' in _badge(client), "counted again once old"
+    WaitingCount.objects.filter(membership=ben).update(count=7)
+    relationships.services.leave_polycule(membership=leaving)
+    assert b'<span class="badge">1<' in _badge(client), "counted again after someone left"
+
+
+def test_each_polycule_is_kept_on_its_own(ana: Membership, ben: Membership) -> None:
+    elsewhere = StewardFactory.create()
+    MembershipFactory.create(polycule=elsewhere.polycule, user=ben.user)
+    boundary(ana, title="Sleepovers")
+    client = client_for(ben)
+    assert b'<span class="badge">1<' in _badge(client)
+    boundary(elsewhere, title="Weekends")
+    assert b'<span class="badge">2<' in _badge(client)
+
+
+def _changes(member: Membership) -> int:
+    return sum(Membership.objects.filter(polycule_id=member.polycule_id).values_list("changes", flat=True))
+
+
+def test_writes_no_one_else_sees_leave_the_polycule_unchanged(ana: Membership, ben: Membership) -> None:
+    """So that nobody can tell from how fast their own count comes that a partner keeps a
+    calendar address or started a draft from their journal."""
+    before = _changes(ana)
+    feeds.make_feed(membership=ben)
+    entry = journal.write_entry(author=ben.user, text="Thinking about Sunday")
+    journal.start_draft(author=ben.user, entry=entry, membership=ben, kind=Draft.Kind.CHOICE)
+    assert _changes(ana) == before
+    boundary(ben, title="Sundays")
+    assert _changes(ana) == before + 1

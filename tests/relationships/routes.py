@@ -20,9 +20,11 @@ ROUTES = [
     # in the session, to be sent again once it was them).
     Route("relationships:polycule_leave", polycule, member=302, steward=302, queries=7),
     Route("relationships:polycule_leave", polycule, "post", member=302, steward=302, queries=8),
-    Route("relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=7, fragment=6),
+    # A steward's change to another member locks both rows (and the stewards') in one ordered
+    # statement, then counts the change in a second (relationships.acting).
+    Route("relationships:member_role", target, "post", lambda w: {"role": "steward"}, 403, 302, queries=8, fragment=7),
     Route("relationships:member_remove", target, member=403, queries=4),
-    Route("relationships:member_remove", target, "post", member=403, steward=302, queries=7),
+    Route("relationships:member_remove", target, "post", member=403, steward=302, queries=8),
     Route("relationships:invitation_create", polycule, queries=3),
     # Sending an invitation queues its mail: the mail's row and its task's (the matrix counts with
     # the production task backend, which stores a task; the worker sends it outside the request).

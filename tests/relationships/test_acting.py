@@ -129,6 +129,30 @@ def test_the_lock_refreshes_what_changed_since_the_gate_read_the_membership(ana:
     assert not seen_by_the_gate.is_active
 
 
+def test_the_lock_counts_each_write_once_whichever_way_it_takes_the_row(ana: Membership, ben: Membership) -> None:
+    """``Membership.changes``, summed over a polycule, tells a kept count it is out of date."""
+
+    def changes() -> int:
+        return Membership.objects.get(pk=ben.pk).changes
+
+    before = changes()
+    with transaction.atomic():
+        lock_membership(ben)
+    assert changes() == before + 1
+    seen_by_the_gate = Membership.objects.get(pk=ben.pk)
+    relationships.services.set_role(by=ana, member=ben, role=Membership.Role.STEWARD)
+    assert changes() == before + 1, "ana's write, counted as hers"
+    with transaction.atomic():
+        lock_membership(seen_by_the_gate)  # the role moved: the row is read again, then counted
+    assert changes() == before + 2
+    with transaction.atomic():
+        lock_membership(ben, ana)
+    assert changes() == before + 3
+    with transaction.atomic():
+        lock_membership(ben, counted=False)
+    assert changes() == before + 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_lock_is_only_taken_inside_the_write_it_guards(ben: Membership) -> None:
     with pytest.raises(RuntimeError):
