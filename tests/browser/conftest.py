@@ -87,7 +87,7 @@ class Browser:
         # The header's count arrives just after the page (hx-trigger "load"): wait for it, so
         # that no request is still in flight when the test changes the database behind it.
         if self.page.evaluate("() => typeof htmx !== 'undefined'"):
-            expect(self.page.locator("#needs-count[data-hx-get]")).to_have_count(0)
+            expect(self.page.locator("#needs-count[data-counting]")).to_have_count(0)
 
     def check(self, label: str) -> None:
         """Screenshot the page and run axe-core on it: no violation allowed."""
@@ -96,7 +96,7 @@ class Browser:
         # fail the contrast check.
         self.page.wait_for_load_state("load")
         if self.page.evaluate("() => typeof htmx !== 'undefined'"):
-            expect(self.page.locator("#needs-count[data-hx-get]")).to_have_count(0)
+            expect(self.page.locator("#needs-count[data-counting]")).to_have_count(0)
         expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
         self.shot(label)
         assert_accessible(self.page, label)

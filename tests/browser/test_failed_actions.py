@@ -38,6 +38,8 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
     page = browse.page
     browse.go(reverse("values:item_detail", args=[ana.polycule.public_id, item.public_id]))
     alert = page.get_by_role("alert")
+    badge = page.locator("#needs-count .badge")
+    expect(badge).to_have_text("1 thing waits for you")
 
     # The server fails the acknowledgment: the message appears under the form that sent it.
     acknowledge = re.compile(r".*/acknowledge/$")
@@ -55,6 +57,7 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
     expect(page.locator("#ack-panel")).to_contain_text("Understood")
     expect(alert).to_have_count(0)
     assert Acknowledgment.objects.filter(member=ana).count() == 1
+    expect(badge).to_have_count(0)  # answered in place: the header's count asked again, and nothing waits
 
     # The network drops the reaffirmation: told so, next to the button.
     reaffirm = re.compile(r".*/reaffirm/$")

@@ -351,7 +351,7 @@ def test_a_message_sits_under_the_section_menu(browse: Browser) -> None:
     expect(message).to_be_visible()
     expect(message).to_have_count(1)
     # The header's count arrives just after the page: let it, before looking.
-    expect(browse.page.locator("#needs-count[data-hx-get]")).to_have_count(0)
+    expect(browse.page.locator("#needs-count[data-counting]")).to_have_count(0)
     menu = browse.page.locator("nav.subnav").bounding_box()
     below = message.bounding_box()
     assert menu is not None

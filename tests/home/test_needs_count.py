@@ -1,6 +1,8 @@
 """The header's count of what needs me: a link to the dashboard on every page, whose number
 arrives afterwards from home:needs_count, so no page pays for the dashboard's queries."""
 
+import json
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +35,8 @@ def test_the_address_is_home_count() -> None:
 def test_nothing_waiting_says_only_needs_you(ben: Membership) -> None:
     response = client_for(ben).get(URL, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert response.content.strip() == b'<a id="needs-count" href="/home/">Needs you</a>'
+    refresh = b'data-hx-get="/home/count/" data-hx-trigger="needs-changed from:body"'
+    assert response.content.strip() == b'<a id="needs-count" href="/home/" ' + refresh + b">Needs you</a>"
 
 
 def test_the_count_adds_up_what_waits_in_every_polycule(ana: Membership, ben: Membership) -> None:
@@ -51,7 +54,7 @@ def test_the_count_adds_up_what_waits_in_every_polycule(ana: Membership, ben: Me
 
 def test_every_signed_in_page_links_to_the_dashboard_and_asks_for_the_count(ben: Membership) -> None:
     page = client_for(ben).get(reverse("relationships:polycule_list"))
-    link = b'<a id="needs-count" href="/home/" data-hx-get="/home/count/" data-hx-trigger="load">Needs you</a>'
+    link = b'<a id="needs-count" href="/home/" data-hx-get="/home/count/" data-hx-trigger="load" data-counting>Needs you</a>'
     assert link in page.content
 
 
@@ -66,7 +69,7 @@ def test_the_dashboard_shows_the_count_it_made_and_asks_for_none(ana: Membership
     assert b'<span class="badge">3<' in counted
     dashboard = client.get(reverse("home:dashboard")).content
     assert counted in dashboard
-    assert b'data-hx-get="/home/count/"' not in dashboard
+    assert b"data-counting" not in dashboard, "the count is not asked for again on loading"
 
 
 def test_signed_out_pages_have_no_count(db: None) -> None:
@@ -166,3 +169,20 @@ def test_writes_no_one_else_sees_leave_the_polycule_unchanged(ana: Membership, b
     assert _changes(ana) == before
     boundary(ben, title="Sundays")
     assert _changes(ana) == before + 1
+
+
+def test_an_answer_given_in_place_has_the_count_asked_again(ana: Membership, ben: Membership, cy: Membership) -> None:
+    item = boundary(ana, title="Sleepovers")
+    client = client_for(ben)
+    target = reverse("values:boundary_acknowledge", args=[ana.polycule.public_id, item.public_id])
+    answer = {"version": 1, "answer": "understood", "note": ""}
+    answered = client.post(target, answer, HTTP_HX_REQUEST="true")
+    assert answered.status_code == 200
+    assert json.loads(answered["HX-Trigger"]) == {"needs-changed": {}}
+    again = client.post(target, answer, HTTP_HX_REQUEST="true")
+    assert again.status_code == 409
+    assert "HX-Trigger" not in again, "nothing changed: nothing to count again"
+    without_javascript = client_for(cy).post(target, answer)
+    assert without_javascript.status_code == 302
+    assert "HX-Trigger" not in without_javascript, "the next page asks for the count anyway"
+    assert b"badge" not in _badge(client)
