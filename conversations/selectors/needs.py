@@ -197,7 +197,8 @@ def _build(part: _List, row: dict[str, Any], where: Slots, membership: Membershi
         # Fields not read stay deferred (Model.from_db marks them so).
         made[step] = None if pk is None else model.from_db(part.rows.db, list(names), fields)
         if step:
-            _cache(made[step.rpartition("__")[0]], step.rpartition("__")[2], made[step])
+            parent_step, _, name = step.rpartition("__")
+            _cache(made[parent_step], name, made[step])
     for path in part.polycules:
         parent_path, _, name = path.rpartition("__")
         parent = made[parent_path]
