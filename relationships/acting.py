@@ -81,6 +81,8 @@ _held: ContextVar[frozenset[int]] = ContextVar("held", default=frozenset())
 
 # Every write service and the name of its acting member, for the test that keeps the list whole.
 ACTING: dict[Callable[..., object], str] = {}
+# Those among them that are not counted as a change of the polycule (``counted=False``).
+UNCOUNTED: set[Callable[..., object]] = set()
 
 
 def acting[**P, R](
@@ -112,6 +114,8 @@ def acting[**P, R](
                     _held.reset(token)
 
         ACTING[locked] = parameter
+        if not counted:
+            UNCOUNTED.add(locked)
         return locked
 
     return decorate

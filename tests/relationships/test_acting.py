@@ -26,7 +26,7 @@ import relationships.services
 import values.services.boundaries
 import values.services.items
 import values.services.proposals
-from relationships.acting import ACTING, Departed, lock_membership
+from relationships.acting import ACTING, UNCOUNTED, Departed, lock_membership
 from relationships.models import Membership
 from tests.conftest import client_for
 from tests.values.build import boundary, url
@@ -89,6 +89,20 @@ def test_every_service_that_takes_a_membership_locks_it_or_says_why_not() -> Non
         f"services taking a membership that neither lock it (@acting) nor are in NOT_WRITES: {unlocked}"
     )
     assert set(NOT_WRITES) <= found, "NOT_WRITES names a function that no longer exists"
+
+
+# Writes not counted as a change of their polycule (home.selectors.needs_count keeps its count
+# until one is): each changes no one's count and is seen by no one else, which is why.
+UNCOUNTED_WRITES = {
+    "notifications.feeds.make_feed": "a member's own calendar address",
+    "notifications.feeds.stop_feed": "a member's own calendar address",
+    "notifications.feeds.choose_titles": "a member's own calendar address",
+    "conversations.services.journal.start_draft": "a draft is its author's alone until sent",
+}
+
+
+def test_only_writes_no_one_else_sees_are_left_uncounted() -> None:
+    assert {_name(f) for f in UNCOUNTED} == set(UNCOUNTED_WRITES)
 
 
 class Untouched:
