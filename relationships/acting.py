@@ -15,8 +15,8 @@ The lock also counts the write (``Membership.changes``): the acting member's row
 saw, which locks it as ``SELECT ... FOR NO KEY UPDATE`` would, in the same one statement. A
 polycule's changes, summed, tell a count kept for later that it is out of date
 (``home.selectors.needs_count``). A write no one else can see, and that changes no count (a
-journal entry), is not counted, so that nobody can tell from the speed of their own count that
-someone wrote in their journal.
+calendar address, a draft started from the journal), is not counted, so that nobody can tell
+from the speed of their own count that someone did something they cannot see.
 """
 
 from collections.abc import Callable
