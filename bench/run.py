@@ -76,6 +76,7 @@ CONCURRENT = 30
 THINK = (0.5, 2.0)  # seconds a member reads a page before the next, in the concurrent run
 # Issue 11's goals, as ratios to the floor measured in the same run.
 GOAL_RATIO, GOAL_ACK_RATIO, GOAL_CROWD, GOAL_BYTES, GOAL_QUERIES, GOAL_P99_MS = 2.0, 3.0, 1.1, 60_000, 10, 50.0
+COUNT_PATH = "/home/count/"  # home:needs_count, asked by every page after it loads
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ASSET = re.compile(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"')
 
@@ -199,8 +200,9 @@ class Page:
     who: str = "member"  # member, newcomer
     ack: bool = False  # the in-place acknowledge: a POST on a fresh boundary each time
     everyone: bool = True  # every member may open it (used by the concurrent run)
-    # The header's count is kept until something changes (home.selectors.needs_count): "kept"
-    # asks for it once, unmeasured, just before; "afresh" forgets every kept count just before.
+    # The header's count is kept until something changes (home.selectors.needs_count), and the
+    # dashboard reads the items it kept by their ids: "kept" asks for the count once, unmeasured,
+    # just before, as every page does after it loads; "afresh" forgets every kept count first.
     count: str = ""
 
 
@@ -251,7 +253,9 @@ def pages_for(polycule: str, member_email: str) -> tuple[list[Page], Targets]:
     )
     pages = [
         Page("floor", reverse("home:floor")),
-        Page("dashboard", reverse("home:dashboard")),
+        # Kept: after another page, whose header asked for the count; afresh: after any change.
+        Page("dashboard, kept", reverse("home:dashboard"), count="kept"),
+        Page("dashboard, afresh", reverse("home:dashboard"), count="afresh", everyone=False),
         # Asked by every page after it loads (hx-trigger "load"): what each page view costs besides,
         # kept while nothing changes, and counted afresh after a change.
         Page("header count, kept (htmx)", reverse("home:needs_count"), count="kept"),
@@ -300,8 +304,8 @@ def pages_for(polycule: str, member_email: str) -> tuple[list[Page], Targets]:
 
 
 def forget_counts() -> None:
-    """Every kept header count forgotten, as after a change in the polycule (outside the time
-    measured: the next count is the whole count)."""
+    """Every kept header count, and the items the dashboard reads with it, forgotten, as after a
+    change in the polycule (outside the time measured: the next count is the whole count)."""
     from home.models import WaitingCount
 
     WaitingCount.objects.all().delete()
@@ -340,7 +344,7 @@ def count_queries(pages: list[Page], targets: Targets, emails: dict[str, str]) -
         client = clients[page.who]
         client.get(pages[0].path, secure=True)  # a request before, as in a session in use
         if page.count == "kept":
-            client.get(page.path, secure=True)
+            client.get(COUNT_PATH, secure=True)
         elif page.count == "afresh":
             forget_counts()
         with CaptureQueriesContext(connection) as queries:
@@ -394,7 +398,7 @@ class Bench:
             )
         else:
             if page.count == "kept":
-                browser.request("GET", page.path)
+                browser.request("GET", COUNT_PATH)
             elif page.count == "afresh":
                 forget_counts()
             answer = browser.request("GET", page.path)

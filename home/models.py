@@ -32,6 +32,9 @@ class WaitingCount(models.Model):
     count = models.PositiveIntegerField()
     changes = models.PositiveBigIntegerField()
     counted_at = models.DateTimeField()
+    # Which items waited, by kind, when it was counted (``values.selectors.Owing.kept``: ids and
+    # counts, never words): the dashboard reads them again by id while the count is kept.
+    owing = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.count} waiting on {self.membership_id}"

@@ -5,7 +5,7 @@ Each app exposes its own part as a function (``values.selectors.needs``,
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,21 +48,23 @@ class Dashboard:
         return sum(polycule.count for polycule in self.polycules)
 
 
-def dashboard(user: User, today: date) -> Dashboard:
-    memberships = Membership.objects.active().filter(user=user).select_related("polycule")
-    return Dashboard(
-        polycules=[PolyculeNeeds(membership=m, values=values.needs(m), talk=talk.needs(m)) for m in memberships],
-        drafts=journal.drafts_to_look_at(user, today),
-    )
-
-
-def needs_count(user: User, now: datetime | None = None) -> int:
-    """How many things wait on the person, everywhere: the header's small count, asked after
-    every page. Kept for each membership (``WaitingCount``) with the sum of its polycule's
-    changes (``Membership.changes``, which every write through a member counts), and counted
-    again once that sum moved or ``COUNT_KEPT`` passed: after a page where nothing changed, the
-    count costs one query, not the dashboard's."""
+def dashboard(user: User, today: date, now: datetime | None = None) -> Dashboard:
+    """Every polycule's needs. The items that wait are read by their ids where the header's
+    count kept them (``WaitingCount.owing``) and nothing has changed since; decided afresh
+    otherwise. The dashboard does not keep them itself: that would be a write on a page."""
     now = now or timezone.now()
+    polycules = []
+    for membership in _with_kept(user):
+        kept = _still_kept(membership, now)
+        owed = values.owing_kept(membership, kept.owing) if kept and kept.owing else None
+        needs = values.needs(membership, now, owed=owed)
+        polycules.append(PolyculeNeeds(membership=membership, values=needs, talk=talk.needs(membership)))
+    return Dashboard(polycules=polycules, drafts=journal.drafts_to_look_at(user, today))
+
+
+def _with_kept(user: User) -> QuerySet[Membership]:
+    """The person's memberships, each with its kept count and the sum of its polycule's
+    changes now (``polycule_changes``): one query."""
     changes = (
         Membership.objects.filter(polycule_id=OuterRef("polycule_id"))
         .order_by()
@@ -70,26 +72,45 @@ def needs_count(user: User, now: datetime | None = None) -> int:
         .annotate(total=Sum("changes"))
         .values("total")
     )
-    memberships = (
+    return (
         Membership.objects.active()
         .filter(user=user)
         .select_related("polycule", "waiting_count")
         .annotate(polycule_changes=Subquery(changes))
     )
+
+
+def _still_kept(membership: Membership, now: datetime) -> WaitingCount | None:
+    """The membership's kept count, if nothing in its polycule changed since and it is fresh."""
+    try:
+        kept: WaitingCount = membership.waiting_count
+    except WaitingCount.DoesNotExist:
+        return None
+    if kept.changes != membership.polycule_changes or kept.counted_at <= now - COUNT_KEPT:  # type: ignore[attr-defined]
+        return None
+    return kept
+
+
+def needs_count(user: User, now: datetime | None = None) -> int:
+    """How many things wait on the person, everywhere: the header's small count, asked after
+    every page. Kept for each membership (``WaitingCount``) with the sum of its polycule's
+    changes (``Membership.changes``, which every write through a member counts), and counted
+    again once that sum moved or ``COUNT_KEPT`` passed: after a page where nothing changed, the
+    count costs one query, not the dashboard's. Counted again, it keeps which items wait too
+    (``values.Owing``), for the dashboard to read by their ids."""
+    now = now or timezone.now()
     total, recounted = 0, []
-    for membership in memberships:
-        seen: int = membership.polycule_changes  # type: ignore[attr-defined]
-        try:
-            kept: WaitingCount | None = membership.waiting_count
-        except WaitingCount.DoesNotExist:
-            kept = None
-        if kept is None or kept.changes != seen or kept.counted_at <= now - COUNT_KEPT:
-            count = values.needs(membership, now, shown=0).count + talk.count(membership)
-            kept = WaitingCount(membership=membership, count=count, changes=seen, counted_at=now)
+    for membership in _with_kept(user):
+        kept = _still_kept(membership, now)
+        if kept is None:
+            owed = values.owing(membership, now)
+            count = values.needs(membership, now, shown=0, owed=owed).count + talk.count(membership)
+            seen: int = membership.polycule_changes  # type: ignore[attr-defined]
+            kept = WaitingCount(membership=membership, count=count, changes=seen, counted_at=now, owing=owed.kept)
             recounted.append(kept)
         total += kept.count
     if recounted:
-        fields = ["count", "changes", "counted_at"]
+        fields = ["count", "changes", "counted_at", "owing"]
         WaitingCount.objects.bulk_create(
             recounted, update_conflicts=True, unique_fields=["membership"], update_fields=fields
         )

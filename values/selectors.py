@@ -286,42 +286,83 @@ def waiting_items(membership: Membership, now: datetime) -> QuerySet[Item]:
     return items.filter(Q(owed__isnull=False) | Q(due_at__lte=now))
 
 
-def needs(membership: Membership, now: datetime | None = None, *, shown: int = NEEDS_SHOWN) -> Needs:
-    """What waits on the member, in a handful of queries whatever the polycule holds."""
+# What waits on a member item by item, in the order the dashboard lists them.
+OWING = ("to_acknowledge", "to_consent", "due")
+
+
+@dataclass(frozen=True)
+class Owing:
+    """The items that wait on a member, by kind (``OWING``): the newest ``NEEDS_SHOWN`` of each,
+    newest first, and how many there are of each. Kept with the header's count
+    (``home.models.WaitingCount.owing``, as ``kept``) and read back by ``owing_kept``."""
+
+    lists: dict[str, list[Item]]
+    counts: dict[str, int]
+
+    @property
+    def kept(self) -> dict[str, Any]:
+        return {"ids": {kind: [item.pk for item in items] for kind, items in self.lists.items()}, "counts": self.counts}
+
+
+def owing(membership: Membership, now: datetime | None = None) -> Owing:
+    """The items that wait on the member, in one query: decided for every live item they may
+    see (``with_state``), the newest ``NEEDS_SHOWN`` of each kind kept, each row with how many
+    there are of its kind."""
+    shown = NEEDS_SHOWN
     now = now or timezone.now()
-    found = Needs(membership=membership)
-    found.counts = {"to_acknowledge": 0, "to_consent": 0, "due": 0}
+    found = Owing(lists={kind: [] for kind in OWING}, counts=dict.fromkeys(OWING, 0))
     waiting = waiting_items(membership, now).annotate(
         is_due=Case(When(Q(due_at__lte=now), then=Value(True)), default=Value(False), output_field=BooleanField())
     )
-    if not shown:
-        found.counts = waiting.aggregate(
-            to_acknowledge=Count("pk", filter=Q(owed=Owed.ACKNOWLEDGE)),
-            to_consent=Count("pk", filter=Q(owed=Owed.CONSENT)),
-            due=Count("pk", filter=Q(is_due=True)),
+    newest = [F("current_version__created_at").desc(), F("id").desc()]
+    rows = (
+        listed(waiting)
+        .annotate(
+            owed_rank=Window(RowNumber(), partition_by=[F("owed")], order_by=newest),
+            owed_total=Window(Count("pk"), partition_by=[F("owed")]),
+            due_rank=Window(RowNumber(), partition_by=[F("is_due")], order_by=newest),
+            due_total=Window(Count("pk"), partition_by=[F("is_due")]),
         )
-    else:
-        # One query: the newest few of each kind, each row with how many there are of its kind.
-        newest = [F("current_version__created_at").desc(), F("id").desc()]
-        rows = (
-            listed(waiting)
-            .annotate(
-                owed_rank=Window(RowNumber(), partition_by=[F("owed")], order_by=newest),
-                owed_total=Window(Count("pk"), partition_by=[F("owed")]),
-                due_rank=Window(RowNumber(), partition_by=[F("is_due")], order_by=newest),
-                due_total=Window(Count("pk"), partition_by=[F("is_due")]),
-            )
-            .filter(Q(owed_rank__lte=shown, owed__isnull=False) | Q(due_rank__lte=shown, is_due=True))
-        )
-        for item in rows.order_by(*newest):
-            state: Any = item
-            if state.owed and state.owed_rank <= shown:
-                kind = "to_acknowledge" if state.owed == Owed.ACKNOWLEDGE else "to_consent"
-                getattr(found, kind).append(item)
-                found.counts[kind] = state.owed_total
-            if state.is_due and state.due_rank <= shown:
-                found.due.append(item)
-                found.counts["due"] = state.due_total
+        .filter(Q(owed_rank__lte=shown, owed__isnull=False) | Q(due_rank__lte=shown, is_due=True))
+    )
+    for item in rows.order_by(*newest):
+        state: Any = item
+        if state.owed and state.owed_rank <= shown:
+            kind = "to_acknowledge" if state.owed == Owed.ACKNOWLEDGE else "to_consent"
+            found.lists[kind].append(item)
+            found.counts[kind] = state.owed_total
+        if state.is_due and state.due_rank <= shown:
+            found.lists["due"].append(item)
+            found.counts["due"] = state.due_total
+    return found
+
+
+def owing_kept(membership: Membership, kept: dict[str, Any]) -> Owing:
+    """``Owing`` as it was kept (``Owing.kept``), its items read again by their ids: a handful
+    of rows, not every item the member may see. Read through ``visible``, live ones only, so a
+    kept id can never show what the member may no longer see."""
+    ids: dict[str, list[int]] = kept["ids"]
+    wanted = {pk for kind in OWING for pk in ids.get(kind, [])}
+    rows = visible(membership).live().select_related("current_version", "owner").filter(pk__in=wanted)
+    read = {item.pk: item for item in listed(rows)} if wanted else {}
+    return Owing(
+        lists={kind: [read[pk] for pk in ids.get(kind, []) if pk in read] for kind in OWING},
+        counts={kind: int(kept["counts"].get(kind, 0)) for kind in OWING},
+    )
+
+
+def needs(
+    membership: Membership, now: datetime | None = None, *, shown: int = NEEDS_SHOWN, owed: Owing | None = None
+) -> Needs:
+    """What waits on the member, in a handful of queries whatever the polycule holds. ``owed``:
+    the items that wait (``owing``), when the caller has them already, kept or read; of the
+    rest, ``shown`` of each kind (with none, only how many there are)."""
+    now = now or timezone.now()
+    found = Needs(membership=membership)
+    if owed is None:
+        owed = owing(membership, now)
+    found.to_acknowledge, found.to_consent, found.due = (owed.lists[kind] for kind in OWING)
+    found.counts = dict(owed.counts)
     found.proposals, found.counts["proposals"] = open_proposals(membership, shown, unanswered=True)
     found.suggestions, found.counts["suggestions"] = _first(
         Suggestion.objects.filter(
