@@ -56,7 +56,7 @@ def dashboard(user: User, today: date, now: datetime | None = None) -> Dashboard
     polycules = []
     for membership in _with_kept(user):
         kept = _still_kept(membership, now)
-        owed = values.owing_kept(membership, kept.owing) if kept and kept.owing else None
+        owed = values.owing_kept(membership, kept.owing) if kept else None
         needs = values.needs(membership, now, owed=owed)
         polycules.append(PolyculeNeeds(membership=membership, values=needs, talk=talk.needs(membership)))
     return Dashboard(polycules=polycules, drafts=journal.drafts_to_look_at(user, today))

@@ -337,18 +337,20 @@ def owing(membership: Membership, now: datetime | None = None) -> Owing:
     return found
 
 
-def owing_kept(membership: Membership, kept: dict[str, Any]) -> Owing:
+def owing_kept(membership: Membership, kept: Any) -> Owing | None:
     """``Owing`` as it was kept (``Owing.kept``), its items read again by their ids: a handful
     of rows, not every item the member may see. Read through ``visible``, live ones only, so a
-    kept id can never show what the member may no longer see."""
-    ids: dict[str, list[int]] = kept["ids"]
-    wanted = {pk for kind in OWING for pk in ids.get(kind, [])}
+    kept id can never show what the member may no longer see. None for anything not kept so
+    (nothing kept, or kept in a shape this code no longer writes): decided afresh then."""
+    try:
+        ids = {kind: [int(pk) for pk in kept["ids"][kind]] for kind in OWING}
+        counts = {kind: int(kept["counts"][kind]) for kind in OWING}
+    except (KeyError, TypeError, ValueError):
+        return None
+    wanted = {pk for kind in OWING for pk in ids[kind]}
     rows = visible(membership).live().select_related("current_version", "owner").filter(pk__in=wanted)
     read = {item.pk: item for item in listed(rows)} if wanted else {}
-    return Owing(
-        lists={kind: [read[pk] for pk in ids.get(kind, []) if pk in read] for kind in OWING},
-        counts={kind: int(kept["counts"].get(kind, 0)) for kind in OWING},
-    )
+    return Owing(lists={kind: [read[pk] for pk in ids[kind] if pk in read] for kind in OWING}, counts=counts)
 
 
 def needs(

@@ -93,3 +93,14 @@ def test_an_old_kept_list_is_decided_again(ana: Membership, ben: Membership) -> 
     selectors.needs_count(ben.user)
     WaitingCount.objects.filter(membership=ben).update(counted_at=timezone.now() - selectors.COUNT_KEPT)
     assert decided_afresh(shown(ben.user)[1]), "time alone makes things due"
+
+
+def test_a_kept_list_in_another_shape_is_decided_again(ana: Membership, ben: Membership) -> None:
+    item = boundary(ana, title="Sleepovers")
+    selectors.needs_count(ben.user)
+    shapes: list[Any] = [None, {}, [], {"ids": {"to_acknowledge": ["x"]}}, {"ids": {}, "counts": {}}]
+    for shape in shapes:
+        WaitingCount.objects.filter(membership=ben).update(owing=shape)
+        lists, queries = shown(ben.user)
+        assert decided_afresh(queries), shape
+        assert ("to_acknowledge", [item.pk], 1) in lists
