@@ -31,6 +31,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from accounts import paging
@@ -390,23 +391,19 @@ def unread_boundaries(owner: Membership) -> QuerySet[Item]:
     not_answered = ~Exists(
         Acknowledgment.objects.filter(version=OuterRef(OuterRef("current_version")), member=OuterRef("pk"))
     )
+    chosen = Exists(ItemAudience.objects.filter(item=OuterRef(OuterRef("pk")), membership=OuterRef("pk")))
+    # Each of the boundary's audience but its owner: everyone active, or those it was shared with.
     others = (
         Membership.objects.active()
         .filter(polycule_id=OuterRef("polycule_id"))
         .exclude(pk=OuterRef("owner_id"))
+        .filter(Q(Exact(OuterRef("everyone"), True)) | Q(chosen))
         .filter(not_answered)
     )
-    chosen = Exists(ItemAudience.objects.filter(item=OuterRef(OuterRef("pk")), membership=OuterRef("pk")))
 
-    def gathered(members: QuerySet[Membership], aggregate: Aggregate, default: Value) -> Coalesce:
-        found = members.order_by().values("polycule_id").annotate(found=aggregate).values("found")[:1]
+    def among(aggregate: Aggregate, default: Value) -> Coalesce:
+        found = others.order_by().values("polycule_id").annotate(found=aggregate).values("found")[:1]
         return Coalesce(Subquery(found), default, output_field=default.output_field)
-
-    def among(aggregate: Aggregate, default: Value) -> Case:
-        return Case(
-            When(everyone=True, then=gathered(others, aggregate, default)),
-            default=gathered(others.filter(chosen), aggregate, default),
-        )
 
     # In the order they joined; SQLite before 3.44 cannot order an aggregate, and gathers them in
     # the order of their rows, which is nearly the same.
