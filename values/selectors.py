@@ -575,8 +575,6 @@ class ItemPage:
         self.version = version
         self.rules = rules.rules_for(item)
         self.owes = owes(item, me)
-        self.due_at = review_due_at(item)
-        self.is_due = is_due(item)
         # Read only by the whole page, not its in-place fragments.
         self.proposals = item.proposals.filter(status=Proposal.Status.OPEN).select_related(
             "proposer", "revision", "item__polycule"
@@ -587,6 +585,15 @@ class ItemPage:
         self.can_retire = rules.can_retire(item, me)
         self.can_reaffirm = rules.can_reaffirm(item, me)
         self.offer_reaffirm = self.can_reaffirm and rules.worth_reaffirming(item)
+
+    @cached_property
+    def due_at(self) -> datetime | None:
+        """Read by the whole page: an in-place answer's item is locked without its reviews."""
+        return review_due_at(self.item)
+
+    @cached_property
+    def is_due(self) -> bool:
+        return is_due(self.item)
 
     @cached_property
     def audience(self) -> list[Membership]:

@@ -183,6 +183,25 @@ def test_given_by_its_id_a_proposal_is_found_only_among_those_the_member_may_see
     assert answered.proposal.status == Proposal.Status.ADOPTED
 
 
+def test_given_by_its_id_a_boundary_is_acknowledged_only_by_those_who_may_see_it(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = services.create_boundary(
+        owner=ana, title="Sleepovers", text="t", why="w", everyone=False, audience=[ben.public_id]
+    )
+    understood = Acknowledgment.Answer.UNDERSTOOD
+    with pytest.raises(Item.DoesNotExist):
+        services.acknowledge(member=cy, item=item.public_id, version_number=1, answer=understood)
+    assert not Acknowledgment.objects.filter(member=cy).exists()
+    # A proposed item has no version to acknowledge: not found either, even by its proposer's partner.
+    proposal = services.propose_new(proposer=ana, kind=Kind.AGREEMENT, title="Ours", text="t", why="w")
+    with pytest.raises(Item.DoesNotExist):
+        services.acknowledge(member=ben, item=proposal.item.public_id, version_number=1, answer=understood)
+    # Ben, who may see it, answers by its id; the item comes back with his answer's version.
+    ack = services.acknowledge(member=ben, item=item.public_id, version_number=1, answer=understood)
+    assert (ack.member, ack.version.item, ack.version.item.current_version) == (ben, item, ack.version)
+
+
 def test_an_objection_keeps_it_open_and_needs_a_note(ana: Membership, ben: Membership, cy: Membership) -> None:
     proposal = services.propose_new(proposer=cy, kind=Kind.VALUE, title="Kids first", text="t", why="w")
     with pytest.raises(RuleError):

@@ -68,8 +68,11 @@ def _next_words(owner: Membership, item: Item, base_number: int, *, title: str, 
 
 @acting("member")
 def acknowledge(
-    *, member: Membership, item: Item, version_number: int, answer: Acknowledgment.Answer, note: str = ""
+    *, member: Membership, item: Item | UUID, version_number: int, answer: Acknowledgment.Answer, note: str = ""
 ) -> Acknowledgment:
+    """The member's answer to the boundary's current version. ``item`` may be its public id,
+    found inside the lock among those the member may see (``lock``). The answer's version comes
+    with the item as it was locked (``acknowledgment.version.item``), for the page after it."""
     # Whether the member answered already is read with the lock: the member's own lock
     # (@acting) keeps a second answer of theirs from being written meanwhile.
     answered = Acknowledgment.objects.filter(version=OuterRef("current_version"), member=member)
@@ -83,6 +86,7 @@ def acknowledge(
         raise RuleError("You have already answered this version.")
     ack = Acknowledgment.objects.create(version=version, member=member, answer=answer, note=note)
     event(Event.Kind.ACKNOWLEDGED, member, item, version=version)
+    version.item = item
     return ack
 
 

@@ -39,20 +39,23 @@ def record(*events: Event) -> None:
     Event.objects.bulk_create(events)
 
 
-def lock(item: Item, *, seen_by: Membership | None = None, **annotations: Any) -> Item:
+def lock(item: Item | UUID, *, seen_by: Membership | None = None, **annotations: Any) -> Item:
     """The item, locked until the transaction ends, with ``annotations`` read in the same query.
     With ``seen_by``, refuses a member outside its audience as ``require_audience`` does, in
-    the same query too (the member is active: ``@acting`` locked and checked them)."""
-    if seen_by is not None:
-        annotations["seen"] = Exists(Item.objects.visible_to(seen_by).filter(pk=OuterRef("pk")))
-    locked = (
-        Item.objects.select_for_update(of=("self",))
-        .select_related("current_version", "polycule")
-        .annotate(**annotations)
-        .get(pk=item.pk)
-    )
-    if seen_by is not None and not locked.seen:  # type: ignore[attr-defined]
-        raise NotAllowed(NOT_IN_AUDIENCE)
+    the same query too (the member is active: ``@acting`` locked and checked them). Given by its
+    public id, it is found among the adopted items ``seen_by`` may see, inside the lock
+    (``Item.DoesNotExist`` for any other): the view need not read it first."""
+    rows = Item.objects.select_for_update(of=("self",)).select_related("current_version", "polycule")
+    if not isinstance(item, Item):
+        if seen_by is None:
+            raise TypeError("An item's public id needs the member who may see it.")
+        locked = rows.visible_to(seen_by).adopted().annotate(**annotations).get(public_id=item)
+    else:
+        if seen_by is not None:
+            annotations["seen"] = Exists(Item.objects.visible_to(seen_by).filter(pk=OuterRef("pk")))
+        locked = rows.annotate(**annotations).get(pk=item.pk)
+        if seen_by is not None and not locked.seen:  # type: ignore[attr-defined]
+            raise NotAllowed(NOT_IN_AUDIENCE)
     rejoin(locked, "current_version")
     return locked
 

@@ -23,27 +23,32 @@ from .items import render_item
 @require_POST
 @member_required
 def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
-    item = item_or_404(me, item_id)
     form = AcknowledgmentForm(request.POST)
     if not form.is_valid():
         # The person's note stays in the form, with its error next to it.
         invalid = "Choose an answer, and keep the note under 1000 characters."
+        item = item_or_404(me, item_id)
         return render_item(request, me, item, partial="ack-panel", status=422, ack_error=invalid, ack_form=form)
     error = None
     try:
-        services.acknowledge(
+        # The service finds the boundary among those the member may see, inside its lock.
+        ack = services.acknowledge(
             member=me,
-            item=item,
+            item=item_id,
             version_number=form.cleaned_data["version"],
             answer=form.cleaned_data["answer"],
             note=form.cleaned_data["note"],
         )
+    except Item.DoesNotExist:
+        item_or_404(me, item_id)  # logs a denial for an item that exists, and answers 404
+        raise Http404 from None
     except services.RuleError as exc:  # a stale version, a double submit, one's own boundary
         error = exc.message
     if request.htmx:
         if error:
             item = item_or_404(me, item_id)  # as it is now: changed meanwhile, or answered already
         else:
+            item = ack.version.item  # as the answer left it, locked by the service
             item.owed = None  # type: ignore[attr-defined]  # just answered, and nothing else owed
         status = 409 if error else 200
         done = None if error else THANKS
@@ -55,7 +60,7 @@ def boundary_acknowledge(request: Request, me: Membership, item_id: UUID) -> Htt
     if request.POST.get("next") == "welcome":
         # Answered from the newcomer's welcome list: back to it, as consenting does.
         return redirect(settings.WELCOME_URL_NAME, me.polycule.public_id)
-    return redirect(item)
+    return redirect("values:item_detail", me.polycule.public_id, item_id)
 
 
 THANKS = "Thank you. Your answer is recorded with this version."
