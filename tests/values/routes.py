@@ -80,7 +80,7 @@ ROUTES = [
         private=True,
     ),
     Route("values:item_reaffirm", boundary, "post", member=302, steward=302, queries=9, fragment=10, private=True),
-    Route("values:item_consent", agreement, "post", lambda w: {"version": 1}, 302, 302, queries=9, private=True),
+    Route("values:item_consent", agreement, "post", lambda w: {"version": 1}, 302, 302, queries=7, private=True),
     Route("values:boundary_edit", boundary, member=404, queries=4, private=True),
     Route("values:boundary_edit", boundary, "post", lambda w: WORDS, 404, 302, queries=10, private=True),
     Route("values:boundary_retire", boundary, member=404, queries=4, private=True),

@@ -294,6 +294,32 @@ def test_a_newcomer_is_asked_about_what_was_set_before(ana: Membership, ben: Mem
     assert selectors.newcomer_items(eli).rows == []
 
 
+def test_a_consent_by_its_id_is_for_those_who_may_see_it_and_is_made_once(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    proposal = services.propose_new(
+        proposer=ana, kind=Kind.AGREEMENT, title="Ours", text="t", why="w", everyone=False, audience=[ben.public_id]
+    )
+    services.respond(member=ben, proposal=proposal, revision_number=1, answer=Response.Answer.CONSENT)
+    item = proposal.item
+    with pytest.raises(Item.DoesNotExist):
+        services.consent(member=cy, item=item.public_id, version_number=1)
+    with pytest.raises(NotAllowed):  # given the item itself, as the services call each other
+        services.consent(member=cy, item=item, version_number=1)
+    assert not Consent.objects.filter(member=cy).exists()
+    shared = services.propose_new(proposer=ana, kind=Kind.VALUE, title="Kind", text="t", why="w")
+    for member in (ben, cy):
+        services.respond(member=member, proposal=shared, revision_number=1, answer=Response.Answer.CONSENT)
+    eli = MembershipFactory.create(
+        polycule=ana.polycule, display_name="Eli", joined_at=timezone.now() + timedelta(seconds=1)
+    )
+    # A newcomer consents by its id; a second consent, submitted twice, is the one it made.
+    first = services.consent(member=eli, item=shared.item.public_id, version_number=1)
+    again = services.consent(member=eli, item=shared.item.public_id, version_number=1)
+    assert first == again
+    assert Consent.objects.filter(member=eli).count() == 1
+
+
 def test_reaffirming_records_the_date_without_a_new_version(ana: Membership, ben: Membership) -> None:
     long_ago = timezone.now() - timedelta(days=40)
     item = Item.objects.create(

@@ -179,18 +179,20 @@ def set_audience(
 
 
 @acting("member")
-def consent(*, member: Membership, item: Item, version_number: int) -> Consent:
-    """A newcomer's consent to a value or agreement made before them."""
-    item = lock(item)
-    require_audience(item, member)
+def consent(*, member: Membership, item: Item | UUID, version_number: int) -> Consent:
+    """A newcomer's consent to a value or agreement made before them. ``item`` may be its
+    public id, found inside the lock among those the member may see (``lock``)."""
+    # Whether the member consented already is read with the lock: their own lock (@acting)
+    # keeps a second consent of theirs from being written meanwhile.
+    mine = Consent.objects.filter(version=OuterRef("current_version"), member=member)
+    item = lock(item, seen_by=member, consented=Exists(mine))
     if not rules.can_consent(item, member):
         if rules.rules_for(item).acknowledged:
             raise RuleError("Boundaries are acknowledged, not consented to.")
         raise RuleError("Only a current value or agreement can be consented to.")
     version = check_current(item, version_number)
-    existing = Consent.objects.filter(version=version, member=member).first()
-    if existing:
-        return existing
+    if item.consented:  # type: ignore[attr-defined]  # a double submit: the consent it made
+        return Consent.objects.get(version=version, member=member)
     created = Consent.objects.create(version=version, member=member)
     event(Event.Kind.CONSENTED, member, item, version=version)
     return created

@@ -131,20 +131,24 @@ def item_reaffirm(request: Request, me: Membership, item_id: UUID) -> HttpRespon
 @require_POST
 @member_required
 def item_consent(request: Request, me: Membership, item_id: UUID) -> HttpResponse:
-    item = item_or_404(me, item_id)
     form = VersionRefForm(request.POST)
     if not form.is_valid():
+        item = item_or_404(me, item_id)
         messages.error(request, "Something was missing from the form. Please try again.")
         return render_item(request, me, item, status=422)
     try:
-        services.consent(member=me, item=item, version_number=form.cleaned_data["version"])
+        # The service finds the item among those the member may see, inside its lock.
+        services.consent(member=me, item=item_id, version_number=form.cleaned_data["version"])
+    except Item.DoesNotExist:
+        item_or_404(me, item_id)  # logs a denial for an item that exists, and answers 404
+        raise Http404 from None
     except services.RuleError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Your consent is recorded.")
     if request.POST.get("next") == "welcome":
         return redirect(settings.WELCOME_URL_NAME, me.polycule.public_id)
-    return redirect(item)
+    return redirect("values:item_detail", me.polycule.public_id, item_id)
 
 
 @require_safe
