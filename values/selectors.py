@@ -113,13 +113,6 @@ def with_state(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
             last_reaffirmed_at=Subquery(
                 Reaffirmation.objects.filter(item=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
             ),
-            # Asked within the member's polycule: PostgreSQL may read its open proposals once, as a
-            # hashed set, from their own index (``proposal_open_in_polycule``), never everyone's.
-            has_open_proposal=Exists(
-                Proposal.objects.filter(
-                    item=OuterRef("pk"), polycule_id=membership.polycule_id, status=Proposal.Status.OPEN
-                )
-            ),
         )
         .annotate(
             # A live boundary's audience, its owner aside, acknowledges each version; everyone
@@ -152,6 +145,17 @@ def listed(items: QuerySet[Item]) -> QuerySet[Item]:
     """Items as a list shows them (templates/values/_item_card.html, the dashboard): a title, a
     version's number and date, not its words, which run to thousands of characters each."""
     return items.defer("current_version__text", "current_version__why")
+
+
+def carded(items: QuerySet[Item], membership: Membership) -> QuerySet[Item]:
+    """Items as a list's cards show them (templates/values/_item_card.html): with whether a
+    change to each is being proposed (``has_open_proposal``). Asked within the member's
+    polycule: PostgreSQL may read its open proposals once, as a hashed set, from their own index
+    (``proposal_open_in_polycule``), never everyone's."""
+    proposed = Proposal.objects.filter(
+        item=OuterRef("pk"), polycule_id=membership.polycule_id, status=Proposal.Status.OPEN
+    )
+    return items.annotate(has_open_proposal=Exists(proposed))
 
 
 def owes(item: Any, membership: Membership) -> Owed | None:
@@ -208,7 +212,7 @@ def item_list(
     size: int = paging.PAGE_SIZE,
 ) -> Page[ItemRow]:
     """One page of the items this member may see, filtered by the database."""
-    items = listed(with_state(visible(membership).adopted(), membership))
+    items = carded(listed(with_state(visible(membership).adopted(), membership)), membership)
     items = items.filter(retired_at__isnull=not filters.retired)
     if filters.kind:
         items = items.filter(kind=filters.kind)
@@ -468,7 +472,7 @@ def _newcomer_waiting(membership: Membership) -> QuerySet[Item]:
 
 def newcomer_items(membership: Membership, *, after: str = "") -> Page[ItemRow]:
     """One page of what was set before this member came and waits for their answer."""
-    found = paging.page(_newcomer_waiting(membership), ITEM_ORDER, after=after)
+    found = paging.page(carded(_newcomer_waiting(membership), membership), ITEM_ORDER, after=after)
     return Page([ItemRow(item, owes(item, membership)) for item in found.rows], found.next, found.first)
 
 

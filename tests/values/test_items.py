@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relationships.models import Membership
 from tests.factories import MembershipFactory, backdate
@@ -39,6 +40,23 @@ def test_item_list_shows_what_the_member_may_see(ana: Membership, ben: Membershi
     assert "Kids-first-value" in html
     assert "Proposed-value" in html  # among the open proposals
     assert url("proposal_detail", ana, proposal_id=proposal.public_id) in html
+
+
+def test_a_card_says_when_a_change_is_being_proposed_and_only_then(ana: Membership, ben: Membership) -> None:
+    changing = adopted(ana, ben, title="Changing-value")
+    adopted(ana, ben, title="Settled-value")
+    services.propose_change(proposer=ben, item=changing, base_number=1, title="Changed", text="t", why="w")
+    html = page(client(ana).get(url("item_list", ana)))
+    assert html.count("A change is being proposed") == 1
+    # On the changing card: after its title, before the settled one's (the list is by title).
+    flag = html.index("A change is being proposed")
+    assert html.rindex("Changing-value", 0, flag) < flag < html.index("Settled-value", flag)
+    # The newcomer's welcome shows the same cards, the flag included.
+    eli = MembershipFactory.create(
+        polycule=ana.polycule, display_name="Eli", joined_at=timezone.now() + timedelta(seconds=1)
+    )
+    welcome = page(client(eli).get(reverse("home:onboarding", args=[ana.polycule.public_id])))
+    assert welcome.count("A change is being proposed") == 1
 
 
 @pytest.mark.parametrize("kind", ["boundary", "value", "agreement"])
