@@ -96,6 +96,51 @@ def _ack(
     )
 
 
+def _proposal(
+    item: Item,
+    proposer: Membership,
+    change: Proposal.Change,
+    wording: tuple[str, str, str],
+    *,
+    answered: list[tuple[Membership, int]],
+) -> None:
+    """An open proposal on ``item``, consented to by ``answered`` (member, days ago), the first
+    of whom opened it: the proposer consents by proposing."""
+    opened = answered[0][1]
+    proposal = Proposal.objects.create(
+        item=item,
+        polycule_id=item.polycule_id,
+        change=change,
+        proposer=proposer,
+        base_version=item.current_version,
+        created_at=_ago(opened),
+    )
+    title, text, why = wording
+    revision = ProposalRevision.objects.create(
+        proposal=proposal, number=1, title=title, text=text, why=why, created_at=_ago(opened)
+    )
+    proposal.revision = revision
+    proposal.save(update_fields=["revision"])
+    for member, days in answered:
+        Response.objects.create(
+            revision=revision,
+            member=member,
+            polycule_id=item.polycule_id,
+            item=item,
+            proposal=proposal,
+            answer=Response.Answer.CONSENT,
+            created_at=_ago(days),
+        )
+    Event.objects.create(
+        polycule_id=item.polycule_id,
+        kind=Event.Kind.PROPOSAL_OPENED,
+        actor=proposer,
+        item=item,
+        proposal=proposal,
+        created_at=_ago(opened),
+    )
+
+
 @transaction.atomic
 def seed_values(people: dict[str, Membership]) -> bool:
     """Adds the demo items once; returns False when they were already there."""
@@ -213,43 +258,27 @@ def seed_values(people: dict[str, Membership]) -> bool:
         created_by=cy,
         created_at=_ago(2),
     )
-    proposal = Proposal.objects.create(
-        item=checkin, polycule_id=checkin.polycule_id, change=Proposal.Change.CREATE, proposer=cy, created_at=_ago(2)
+    _proposal(
+        checkin,
+        cy,
+        Proposal.Change.CREATE,
+        (
+            "A monthly check-in on the first Sunday",
+            "On the first Sunday of each month we sit down together for an hour: how are we, what's due, what's new.",
+            "We only talk about the hard things when something has already gone wrong.",
+        ),
+        answered=[(cy, 2), (ben, 1)],
     )
-    revision = ProposalRevision.objects.create(
-        proposal=proposal,
-        number=1,
-        title="A monthly check-in on the first Sunday",
-        text="On the first Sunday of each month we sit down together for an hour: how are we, what's due, what's new.",
-        why="We only talk about the hard things when something has already gone wrong.",
-        created_at=_ago(2),
-    )
-    proposal.revision = revision
-    proposal.save(update_fields=["revision"])
-    Response.objects.create(
-        revision=revision,
-        member=cy,
-        polycule=ana.polycule,
-        item=proposal.item,
-        proposal=proposal,
-        answer=Response.Answer.CONSENT,
-        created_at=_ago(2),
-    )
-    Response.objects.create(
-        revision=revision,
-        member=ben,
-        polycule=ana.polycule,
-        item=proposal.item,
-        proposal=proposal,
-        answer=Response.Answer.CONSENT,
-        created_at=_ago(1),
-    )
-    Event.objects.create(
-        polycule=ana.polycule,
-        kind=Event.Kind.PROPOSAL_OPENED,
-        actor=cy,
-        item=checkin,
-        proposal=proposal,
-        created_at=_ago(2),
+    # A change to a live agreement, waiting on Ben: the cards say that a change is proposed.
+    _proposal(
+        barriers,
+        ana,
+        Proposal.Change.REVISE,
+        (
+            "Barriers with new partners until recent test results are shared",
+            "Barriers with new partners until test results from the last three months are shared with all of us.",
+            "A result from last year doesn't tell us much. Three months is what the clinic said they'd trust.",
+        ),
+        answered=[(ana, 4), (cy, 3)],
     )
     return True

@@ -78,7 +78,23 @@ def test_ana_has_things_waiting_and_an_open_proposal(demo: None) -> None:
     ]
     kids = Item.objects.get(versions__title__startswith="Our children's needs come before")
     assert kids.kind == "value"
-    assert Proposal.objects.filter(status=Proposal.Status.OPEN).count() == 1
+    assert Proposal.objects.filter(status=Proposal.Status.OPEN).count() == 2
+
+
+def test_a_change_to_a_live_agreement_waits_on_ben_and_its_card_says_so(demo: None) -> None:
+    ben = _member("ben@example.com")
+    assert [p.revision.title if p.revision else None for p in selectors.needs(ben).proposals] == [
+        "Barriers with new partners until recent test results are shared"
+    ]
+    client = Client()
+    client.force_login(User.objects.get(email="ana@example.com"))
+    page = client.get(f"/p/{ben.polycule.public_id}/items/").content.decode()
+    cards = re.findall(r"<li class=\"card item-card\">.*?</li>", page, re.S)
+    flagged = [card for card in cards if "A change is being proposed" in card]
+    assert len(flagged) == 1
+    assert "Barriers with new partners until test results are shared" in flagged[0]
+    assert "Change agreement · proposed by you" in page
+    assert "New agreement · proposed by Cy" in page
 
 
 def test_versions_were_set_months_apart_with_their_whys(demo: None) -> None:

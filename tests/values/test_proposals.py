@@ -154,6 +154,16 @@ def test_the_answer_that_adopts_answers_htmx_with_the_panel_the_page_shows(
     assert "data-hx-swap-oob" not in shown
 
 
+@pytest.mark.parametrize("title", ["Kids first", "Children first"])
+def test_a_change_that_renames_says_what_it_was_called(title: str, ana: Membership, ben: Membership) -> None:
+    item = adopted(ana, ben, title="Kids first", text="Kids.")
+    proposal = services.propose_change(
+        proposer=ben, item=item, base_number=1, title=title, text="Kids, always.", why="w", everyone=None, audience=[]
+    )
+    shown = page(client(ana).get(url("proposal_detail", ana, proposal_id=proposal.public_id)))
+    assert ("It would no longer be called “Kids first”." in shown) == (title != "Kids first")
+
+
 def test_an_answer_in_place_says_it_is_recorded_and_the_page_alone_does_not(
     ana: Membership, ben: Membership, cy: Membership
 ) -> None:
