@@ -109,6 +109,30 @@ def can_reaffirm(item: Item, member: Membership) -> bool:
     return is_live(item)
 
 
+@dataclass(frozen=True)
+class Reaffirming:
+    """How "still holds" is said: a boundary is its owner's, so the others say they still honour it."""
+
+    button: str
+    help: str
+    done: str
+
+
+def reaffirming(item: Item, member: Membership) -> Reaffirming:
+    if rules_for(item).owner_edits and item.owner_id != member.pk:
+        name = item.owner.display_name if item.owner else "its owner"
+        return Reaffirming(
+            "I still honour it",
+            f"Tell {name} you still honour this boundary: it dates your reaffirmation, without a new version.",
+            "Noted: you still honour it",
+        )
+    return Reaffirming(
+        "Still holds for me",
+        "Tell the others this still holds for you: it dates your reaffirmation, without a new version.",
+        "Noted: it still holds for you",
+    )
+
+
 def worth_reaffirming(item: Item, now: datetime | None = None) -> bool:
     """Whether "still holds for me" is worth offering: the current version has stood a while."""
     version = item.current_version

@@ -591,6 +591,11 @@ class ItemPage:
         self.offer_reaffirm = self.can_reaffirm and rules.worth_reaffirming(item)
 
     @cached_property
+    def reaffirming(self) -> rules.Reaffirming:
+        """Read only where the item's story is shown: it names a boundary's owner."""
+        return rules.reaffirming(self.item, self.me)
+
+    @cached_property
     def due_at(self) -> datetime | None:
         """Read by the whole page: an in-place answer's item is locked without its reviews."""
         return review_due_at(self.item)

@@ -111,7 +111,7 @@ class RoundForm(forms.Form):
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
-        label="Your answer",
+        label="In your own words",
         max_length=TEXT_MAX,
         help_text="Only you can read it until everyone has answered. You can change it or take it back until then.",
         error_messages={

@@ -31,7 +31,7 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
         text="I'd like to hear about a sleepover before it happens.",
         why="A surprise night away left me feeling shut out.",
     )
-    # "Still holds for me" is offered once a version has stood a while.
+    # "I still honour it" is offered once a version has stood a while.
     backdate(Version.objects.filter(item=item), by=timedelta(days=3))
     ana = people["Ana"]
     sign_in(browse, "ana@example.com", DEMO_PASSWORD)
@@ -62,10 +62,10 @@ def test_a_failed_acknowledgment_and_reaffirmation_say_so_in_place(browse: Brows
     # The network drops the reaffirmation: told so, next to the button.
     reaffirm = re.compile(r".*/reaffirm/$")
     page.route(reaffirm, lambda route: route.abort("internetdisconnected"))
-    still_holds = page.get_by_role("button", name="Still holds for me")
+    still_holds = page.get_by_role("button", name="I still honour it")
     still_holds.click()
     expect(alert).to_have_text(UNREACHABLE)
-    expect(page.locator("form:has(button:text('Still holds for me')) + .action-failed")).to_be_visible()
+    expect(page.locator("form:has(button:text('I still honour it')) + .action-failed")).to_be_visible()
     browse.check("a reaffirmation that could not be sent")
     assert not Reaffirmation.objects.filter(member=ana).exists()
 

@@ -59,11 +59,17 @@ def test_a_card_says_when_a_change_is_being_proposed_and_only_then(ana: Membersh
     assert welcome.count("A change is being proposed") == 1
 
 
-@pytest.mark.parametrize("kind", ["boundary", "value", "agreement"])
-def test_the_create_page_shows_a_form_for_each_kind(ana: Membership, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [("boundary", "Set a boundary"), ("value", "Propose a value"), ("agreement", "Propose an agreement")],
+)
+def test_the_create_page_shows_a_form_for_each_kind(ana: Membership, kind: str, heading: str) -> None:
     response = client(ana).get(url("item_create", ana, kind=kind))
     assert response.status_code == 200
     assert 'name="title"' in page(response)
+    # The tab's title says what the page's heading says.
+    assert f"<title>{heading} · Trellis</title>" in page(response)
+    assert f"<h1>{heading}</h1>" in page(response)
 
 
 def test_setting_a_boundary_makes_version_one_with_its_why(ana: Membership, ben: Membership) -> None:
@@ -119,14 +125,14 @@ def test_reaffirming_by_plain_post_redirects(ana: Membership, ben: Membership) -
     assert response["Location"] == url("item_detail", ana, item_id=item.public_id)
     assert Reaffirmation.objects.get().member == ben
     html = followed(response, client(ben))
-    assert "it still holds for you" in html
+    assert "Noted: you still honour it, as of today." in html
     assert "reaffirmed" in html
 
 
 def test_reaffirming_with_htmx_returns_only_the_story(ana: Membership, ben: Membership) -> None:
     item = boundary(ana)
     response = client(ben).post(url("item_reaffirm", ana, item_id=item.public_id), **HTMX)
-    assert_fragment(response, "Its story", "reaffirmed", "by Ben", "Noted: it still holds for you.")
+    assert_fragment(response, "Its story", "reaffirmed", "by Ben", "Noted: you still honour it.")
     assert Reaffirmation.objects.count() == 1
 
 
@@ -290,12 +296,21 @@ def test_still_holds_is_explained_and_offered_only_once_a_version_has_stood_a_wh
 ) -> None:
     item = boundary(ana)
     detail = url("item_detail", ana, item_id=item.public_id)
-    assert "Still holds for me" not in page(client(ben).get(detail))  # set a moment ago
+    assert "I still honour it" not in page(client(ben).get(detail))  # set a moment ago
     backdate(Version.objects.filter(item=item), by=timedelta(days=2))
     html = page(client(ben).get(detail))
-    assert "Still holds for me" in html
+    assert "I still honour it" in html
     assert 'aria-describedby="reaffirm-help"' in html
-    assert "it dates your reaffirmation, without a new version" in html
+    assert "Tell Ana you still honour this boundary: it dates your reaffirmation, without a new version." in html
+    # A boundary still holds for its owner; a value or an agreement for each who holds it.
+    assert "Still holds for me" in page(client(ana).get(detail))
+    value = adopted(ana, ben)
+    backdate(Version.objects.filter(item=value), by=timedelta(days=2))
+    html = page(client(ben).get(url("item_detail", ana, item_id=value.public_id)))
+    assert "Still holds for me" in html
+    assert "Tell the others this still holds for you" in html
+    reaffirmed = followed(client(ana).post(url("item_reaffirm", ana, item_id=item.public_id)), client(ana))
+    assert "Noted: it still holds for you, as of today." in reaffirmed
 
 
 def test_acknowledging_in_place_thanks_as_the_plain_post_does(ana: Membership, ben: Membership) -> None:

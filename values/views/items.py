@@ -81,7 +81,7 @@ def item_create(request: Request, me: Membership, kind: str) -> HttpResponse:
         else:
             messages.success(request, "Your proposal is open. Everyone it concerns will be asked to respond.")
             return redirect(proposal)
-    context = {"me": me, "form": form, "kind": item_kind, "noun": rules.RULES[item_kind].noun}
+    context = {"me": me, "form": form, "kind": item_kind}
     return render(request, "values/item_create.html", context, status=form_status(form))
 
 
@@ -124,7 +124,7 @@ def item_reaffirm(request: Request, me: Membership, item_id: UUID) -> HttpRespon
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Noted: it still holds for you, as of today.")
+        messages.success(request, f"{rules.reaffirming(item, me).done}, as of today.")
     return redirect(item)
 
 
