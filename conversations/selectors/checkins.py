@@ -110,8 +110,8 @@ def default_time_zone(me: Membership) -> str:
 
 
 def visible_checkin(me: Membership, public_id: UUID, *, with_since: bool = False) -> CheckIn | None:
-    """``with_since``: for the whole page, the last check-in held before it comes with it (as
-    ``review`` reads it otherwise), saving a query."""
+    """``with_since``: for the whole page, the last check-in held before it and the next one
+    planned come with it (as ``review`` and ``next_planned`` read them otherwise), saving queries."""
     return seen_by(me, with_since=with_since).filter(public_id=public_id).first()
 
 
@@ -136,10 +136,16 @@ def _with_since(me: Membership, checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn
     before = _held_before(me, here, OuterRef("held_at")).values("pk")[:1]
     since = Case(Then(held_at__isnull=True, then=Subquery(ever)), default=Subquery(before))
     that = CheckIn.objects.filter(pk=OuterRef("since_pk"))
+    after = _coming_after(me, here).values("pk")[:1]
+    following = CheckIn.objects.filter(pk=OuterRef("next_pk"))
     return checkins.annotate(
         since_pk=since,
         since_title=Subquery(that.values("title")),
         since_held_at=Subquery(that.values("held_at")),
+        next_pk=Subquery(after),
+        next_public_id=Subquery(following.values("public_id")),
+        next_title=Subquery(following.values("title")),
+        next_scheduled_for=Subquery(following.values("scheduled_for")),
     )
 
 
@@ -151,6 +157,22 @@ def _since(me: Membership, checkin: CheckIn) -> CheckIn | None:
         values = [row.since_pk, row.since_title, row.since_held_at]
         return CheckIn.from_db(checkin._state.db, ["id", "title", "held_at"], values)
     return _held_before(me, checkin.pk, checkin.held_at).first()
+
+
+def _coming_after(me: Membership, checkin: Any, now: datetime | None = None) -> QuerySet[CheckIn]:
+    """The coming check-ins the member can see but ``checkin`` (a pk, or a reference to the
+    outer row's), soonest first: where a held one's open actions go next."""
+    return CheckIn.objects.visible_to(me).filter(_coming(now)).exclude(pk=checkin).order_by("scheduled_for", "id")
+
+
+def next_planned(me: Membership, checkin: CheckIn) -> CheckIn | None:
+    row: Any = checkin
+    if hasattr(row, "next_pk"):
+        if row.next_pk is None:
+            return None
+        values = [row.next_pk, row.next_public_id, row.next_title, row.next_scheduled_for]
+        return CheckIn.from_db(checkin._state.db, ["id", "public_id", "title", "scheduled_for"], values)
+    return _coming_after(me, checkin.pk).first()
 
 
 def visible_topic(me: Membership, public_id: UUID) -> Topic | None:
@@ -205,11 +227,16 @@ def _rows(checkins: Iterable[CheckIn]) -> list[CheckInRow]:
 PAST_ORDER = ("-scheduled_for", "-id")
 
 
+def _coming(now: datetime | None) -> Q:
+    """Not held yet, from 12 hours ago on: coming, or happening now."""
+    return Q(held_at__isnull=True, scheduled_for__gte=(now or timezone.now()) - SOON_BEFORE)
+
+
 def checkin_list(me: Membership, *, after: str = "", now: datetime | None = None) -> CheckInList:
     """The coming check-ins (on the first page only) and a page of the past ones, after the
     cursor ``after``: three queries (with the audiences of those shared with some)."""
     visible = _listed(CheckIn.objects.visible_to(me))
-    coming = Q(held_at__isnull=True, scheduled_for__gte=(now or timezone.now()) - SOON_BEFORE)
+    coming = _coming(now)
     past = paging.page(visible.exclude(coming), PAST_ORDER, after=after, size=PAST_PAGE)
     upcoming = visible.filter(coming).order_by("scheduled_for", "id")[:COMING_SHOWN] if past.first else []
     return CheckInList(coming=_rows(upcoming), past=_rows(past.rows), page=past)
@@ -474,6 +501,7 @@ class CheckInPage:
     topics: list[TopicRow]
     actions: list[ActionRow]
     reconnects: Reconnects | None
+    next_planned: CheckIn | None = None  # for a held one's whole body: the soonest coming one
 
 
 def checkin_page(
@@ -501,4 +529,5 @@ def checkin_page(
         topics=topics(checkin) if TOPICS in parts else [],
         actions=own,
         reconnects=_reconnects(me, top.audience, lines) if RECONNECT in parts else None,
+        next_planned=next_planned(me, checkin) if top.held and parts == EVERY_PART else None,
     )

@@ -239,6 +239,25 @@ def test_marking_it_held_in_place_closes_every_form(ana: Membership, ben: Member
     assert CheckIn.objects.get().held_by == ben
 
 
+def test_a_held_checkin_names_the_next_one_its_actions_go_to(ana: Membership, ben: Membership, cy: Membership) -> None:
+    checkin = sunday(ana, days=0)
+    sunday(ana, days=5, title="Just us two", everyone=False, audience=[cy.public_id])  # not for Ben
+    following = sunday(ana, days=9, title="Next Sunday")
+    later = sunday(ana, days=20, title="Later still")
+    response = client(ben).post(url("checkin_hold", ben, **at(checkin)), **HTMX)
+    link = f'<a href="{following.get_absolute_url()}">Next Sunday</a>'
+    assert_fragment(response, "its open actions move on to the next check-in:", link)
+    whole = page(client(ben).get(checkin.get_absolute_url()))
+    assert link in whole
+    for html in (page(response), whole):
+        assert "Just us two" not in html
+        assert "Plan the next one" not in html
+        assert later.title not in html
+    # Once none is coming, it offers to plan one.
+    CheckIn.objects.exclude(pk=checkin.pk).delete()
+    assert "Plan the next one" in page(client(ben).get(checkin.get_absolute_url()))
+
+
 def test_a_held_checkin_stays_readable(ana: Membership, ben: Membership) -> None:
     checkin = sunday(ana)
     topic = services.add_topic(member=ben, checkin=checkin, title="Holidays")
