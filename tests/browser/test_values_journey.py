@@ -32,7 +32,7 @@ def test_a_boundary_changes_and_a_value_is_adopted(
     ben.page.get_by_label("Why").fill("'Before' turned out to mean an hour before.")
     ben.check("ben changes his boundary")
     ben.page.get_by_role("button", name="Save as a new version").click()
-    expect(ben.page.get_by_text("Version 2 by Ben")).to_be_visible()
+    expect(ben.page.get_by_text("Version 2 by you")).to_be_visible()
     ben.check("ben's boundary version 2")
 
     ana = open_as(browser, live_server, "ana@example.com", DEMO_PASSWORD, "journey-ana", csp_violations)

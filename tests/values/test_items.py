@@ -119,6 +119,17 @@ def test_item_detail_shows_words_why_and_story(ana: Membership, ben: Membership)
     assert "Version 1 by Ana" in html
 
 
+def test_a_version_says_by_you_to_its_author_and_the_name_to_the_others(ana: Membership, ben: Membership) -> None:
+    item = boundary(ana, "Sleepovers")
+    for name in ("item_detail", "version_list"):
+        target = url(name, ana, item_id=item.public_id)
+        mine, theirs = page(client(ana).get(target)), page(client(ben).get(target))
+        assert "by you," in mine
+        assert "by Ana," not in mine
+        assert "by Ana," in theirs
+        assert "by you," not in theirs
+
+
 def test_reaffirming_by_plain_post_redirects(ana: Membership, ben: Membership) -> None:
     item = boundary(ana)
     response = client(ben).post(url("item_reaffirm", ana, item_id=item.public_id))
