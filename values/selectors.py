@@ -580,8 +580,11 @@ class ItemPage:
         self.rules = rules.rules_for(item)
         self.owes = owes(item, me)
         # Read only by the whole page, not its in-place fragments.
-        self.proposals = item.proposals.filter(status=Proposal.Status.OPEN).select_related(
-            "proposer", "revision", "item__polycule"
+        mine = Response.objects.filter(revision=OuterRef("revision"), member=me)
+        self.proposals = (
+            item.proposals.filter(status=Proposal.Status.OPEN)
+            .select_related("proposer", "revision", "item__polycule")
+            .annotate(answered_by_me=Exists(mine))
         )
         self.can_edit = rules.can_edit(item, me)
         self.can_suggest = rules.can_suggest(item, me)

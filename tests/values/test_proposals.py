@@ -349,6 +349,20 @@ def test_the_proposer_is_told_they_proposed_it_instead_of_a_preselected_answer(
     assert "Who can see it: everyone in the polycule." in theirs
 
 
+def test_an_item_s_open_proposals_say_whose_answer_they_wait_for(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = adopted(ana, ben, cy, title="Kids first")
+    services.propose_change(proposer=cy, item=item, base_number=1, title="Kids first", text="A", why="w")
+    detail = url("item_detail", ana, item_id=item.public_id)
+    waiting = "waiting for your answer"
+    theirs, mine = page(client(ben).get(detail)), page(client(cy).get(detail))
+    assert waiting in theirs
+    assert "Change · by Cy" in theirs
+    assert waiting not in mine  # the proposer consented by proposing
+    assert "Change · by you" in mine
+
+
 def test_an_amended_proposal_says_so_where_it_is_listed(ana: Membership, ben: Membership, cy: Membership) -> None:
     item = adopted(ana, ben, cy, title="Kids first")
     proposal = services.propose_change(proposer=cy, item=item, base_number=1, title="Kids first", text="A", why="w")
