@@ -60,7 +60,7 @@ def _uuid(value: str | None) -> UUID | None:
 @member_required
 def checkin_list(request: Request, me: Membership) -> HttpResponse:
     listing = selectors.checkin_list(me, after=more.cursor(request))
-    context = {"me": me, "listing": listing, "query": more.query(request), "past": True}
+    context = {"me": me, "listing": listing, "query": more.query(request)}
     if more.wants_more(request):
         return more.rows(request, "conversations/checkin_list.html#past-rows", context, listing.page, "past-rows")
     return render(request, "conversations/checkin_list.html", context)

@@ -46,6 +46,18 @@ def test_the_list_shows_what_is_coming_and_what_is_past(ana: Membership, ben: Me
     assert "held <time" in html
 
 
+def test_only_a_past_checkin_is_said_to_be_not_marked_as_held(ana: Membership, ben: Membership) -> None:
+    sunday(ana, title="Coming")
+    gone = sunday(ana, title="Gone by")
+    CheckIn.objects.filter(pk=gone.pk).update(scheduled_for=timezone.now() - timedelta(days=3))
+    html = page(client(ben).get(url("checkin_list", ben)))
+    coming, past = html.split("Past check-ins")
+    assert "Coming" in coming
+    assert "not marked as held" not in coming
+    assert "Gone by" in past
+    assert "not marked as held" in past
+
+
 def test_the_list_says_who_a_private_checkin_is_for(ana: Membership, ben: Membership, cy: Membership) -> None:
     sunday(ana, everyone=False, audience=[cy.public_id])
     assert "For Ana and you" in page(client(cy).get(url("checkin_list", cy)))
