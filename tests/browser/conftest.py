@@ -4,12 +4,13 @@ and a watch for Content Security Policy violations on every page."""
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,16 +50,37 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 420, "height": 900}, "locale": "en-GB"}
 
 
+# Each watched page with its requests still in flight, for this test.
+WATCHED: list[tuple[Page, set[Request]]] = []
+
+
 @pytest.fixture
 def csp_violations(page: Page) -> Iterator[list[str]]:
-    """Collects CSP violations; the test fails if there are any (promise 6)."""
+    """Collects CSP violations; the test fails if there are any (promise 6). At the end, waits
+    for every watched page's requests to be answered (a header's count asked for after the last
+    click, say): the database is emptied after the test, and a request still being served then
+    races the emptying (a foreign key failing as Django writes its permissions back)."""
     found: list[str] = []
     watch(page, found)
     yield found
+    for watched, pending in WATCHED:
+        settle(watched, pending)
+    WATCHED.clear()
     assert not found, f"CSP violations: {found}"
 
 
+def settle(page: Page, pending: set[Request], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while pending and not page.is_closed() and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+
+
 def watch(page: Page, found: list[str]) -> None:
+    pending: set[Request] = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+    WATCHED.append((page, pending))
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy: '"
         " + e.violatedDirective + ' at ' + e.sourceFile + ':' + e.lineNumber + ' ' + e.sample + ' '"
