@@ -28,6 +28,27 @@ def _ago(days: int) -> datetime:
     return timezone.now() - timedelta(days=days)
 
 
+def _event(
+    item: Item,
+    kind: Event.Kind,
+    actor: Membership,
+    days: int,
+    *,
+    version: Version | None = None,
+    proposal: Proposal | None = None,
+) -> None:
+    """The timeline's line for what the demo wrote ``days`` ago."""
+    Event.objects.create(
+        polycule_id=item.polycule_id,
+        kind=kind,
+        actor=actor,
+        item=item,
+        version=version,
+        proposal=proposal,
+        created_at=_ago(days),
+    )
+
+
 def _item(
     author: Membership,
     kind: Kind,
@@ -57,9 +78,7 @@ def _item(
             item=item, number=number, title=title, text=text, why=why, author=author, created_at=_ago(days)
         )
         kind_of_event = Event.Kind.ITEM_CREATED if number == 1 else Event.Kind.VERSION_ADOPTED
-        Event.objects.create(
-            polycule=item.polycule, kind=kind_of_event, actor=author, item=item, version=version, created_at=_ago(days)
-        )
+        _event(item, kind_of_event, author, days, version=version)
     item.current_version, item.current_title = version, version.title
     item.save(update_fields=["current_version", "current_title"])
     return item
@@ -86,14 +105,7 @@ def _ack(
         note=note,
         created_at=_ago(days),
     )
-    Event.objects.create(
-        polycule=item.polycule,
-        kind=Event.Kind.ACKNOWLEDGED,
-        actor=member,
-        item=item,
-        version=item.current_version,
-        created_at=_ago(days),
-    )
+    _event(item, Event.Kind.ACKNOWLEDGED, member, days, version=item.current_version)
 
 
 def _proposal(
@@ -131,14 +143,7 @@ def _proposal(
             answer=Response.Answer.CONSENT,
             created_at=_ago(days),
         )
-    Event.objects.create(
-        polycule_id=item.polycule_id,
-        kind=Event.Kind.PROPOSAL_OPENED,
-        actor=proposer,
-        item=item,
-        proposal=proposal,
-        created_at=_ago(opened),
-    )
+    _event(item, Event.Kind.PROPOSAL_OPENED, proposer, opened, proposal=proposal)
 
 
 @transaction.atomic
