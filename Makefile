@@ -8,6 +8,10 @@ UV ?= $(shell command -v uv || echo "python3 -m uv")
 
 CHROMIUM := /usr/bin/chromium
 
+# The suite runs on every core (pytest-xdist), each test file whole on one worker: a file's
+# module fixtures are made once. `make test WORKERS=` runs it in one process.
+WORKERS ?= -n auto --dist loadfile
+
 # `check --deploy` the way production runs: prod settings, a throwaway key made on the spot.
 DEPLOY_CHECK_ENV = DJANGO_SETTINGS_MODULE=config.settings.prod \
 	SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
@@ -55,7 +59,7 @@ test: install
 			exit 1; \
 		fi; \
 	fi
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest $(WORKERS) $(PYTEST_ARGS)
 
 # Files under version control only: what lands is what is linted.
 TEMPLATE_FILES = git ls-files -z 'templates/*.html' 'templates/*.txt'

@@ -58,7 +58,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     cy.page.get_by_label("How it lands for you (optional)").fill("What if plans change late?")
     cy.page.get_by_role("button", name="I'd like to talk about this").click()
     cy.page.get_by_role("link", name="Talk about version 1").click()
-    expect(cy.page.get_by_text("would like to talk about this version")).to_be_visible()
+    expect(cy.page.locator("main").get_by_text("would like to talk about this version")).to_be_visible()
     _look(cy, "cy asked to talk", js)
     ben.go("/home/")
     expect(ben.page.get_by_role("heading", name="Someone would like to talk")).to_be_visible()
@@ -76,16 +76,16 @@ def test_talking_choices_what_if_check_in_and_journal(
     ben.page.get_by_label("Why (optional)").fill("I'd like you to hear it from me first.")
     _look(ben, "ben shares a choice", js)
     ben.page.get_by_role("button", name="Share it").click()
-    expect(ben.page.get_by_text("I'm seeing Sam on Friday; we'll stay in.")).to_be_visible()
+    expect(ben.page.locator("main").get_by_text("I'm seeing Sam on Friday; we'll stay in.")).to_be_visible()
     choice_url = ben.page.url.removeprefix(live_server.url)
     ana.go("/home/")
     ana.page.get_by_role("link", name="I'm seeing Sam on Friday").click()
     ana.page.get_by_label("A note (optional)").fill("It's the first Friday of the holidays.")
     ana.page.get_by_role("button", name="Uneasy").click()
-    expect(ana.page.get_by_text("You said:")).to_be_visible()
+    expect(ana.page.locator("main").get_by_text("You said:")).to_be_visible()
     _look(ana, "ana answered the choice", js)
     ben.go(choice_url)
-    expect(ben.page.get_by_text("It's the first Friday of the holidays.")).to_be_visible()
+    expect(ben.page.locator("main").get_by_text("It's the first Friday of the holidays.")).to_be_visible()
     _look(ben, "ben sees how it landed", js)
 
     # Ana asks "what if"; nobody reads an answer before everyone has answered.
@@ -105,7 +105,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     ben.page.get_by_role("button", name="Seal my answer").click()
     expect(ben.page.get_by_role("button", name="Save my change")).to_be_visible()
     ana.go(round_url)
-    expect(ana.page.get_by_text("Ben: a video dinner on Sundays.")).to_have_count(0)
+    expect(ana.page.locator("main").get_by_text("Ben: a video dinner on Sundays.")).to_have_count(0)
     _look(ana, "answers sealed until cy answers", js)
     cy.go(round_url)
     cy.page.get_by_label("In your own words").fill("Cy: letters, long ones.")
@@ -113,7 +113,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     expect(cy.page.get_by_role("heading", name="Everyone's answers")).to_be_visible()
     ana.go(round_url)
     for words in ("Ana: visits every other weekend.", "Ben: a video dinner on Sundays.", "Cy: letters, long ones."):
-        expect(ana.page.get_by_text(words)).to_be_visible()
+        expect(ana.page.locator("main").get_by_text(words)).to_be_visible()
     _look(ana, "all answers together", js)
 
     # A check-in: a topic, a note, an action for Ben that carries to the next one.
@@ -124,7 +124,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     ana.page.get_by_role("button", name="Add to the agenda").click()
     ana.page.get_by_label("A note on this").fill("Two weeks at the coast, Cy joins the second.")
     ana.page.get_by_role("button", name="Add the note").click()
-    expect(ana.page.get_by_text("Two weeks at the coast, Cy joins the second.")).to_be_visible()
+    expect(ana.page.locator("main").get_by_text("Two weeks at the coast, Cy joins the second.")).to_be_visible()
     ana.page.get_by_label("What will be done").fill("Book the cottage")
     ana.page.get_by_label("Who takes it on").select_option(label="Ben")
     ana.page.get_by_role("button", name="Add the action").click()
@@ -137,7 +137,7 @@ def test_talking_choices_what_if_check_in_and_journal(
     ana.page.get_by_label("Day", exact=True).fill((timezone.localdate() + timedelta(days=14)).isoformat())
     ana.page.get_by_label("Time", exact=True).fill("18:00")
     ana.page.get_by_role("button", name="Plan it").click()
-    expect(ana.page.get_by_text("Book the cottage")).to_be_visible()
+    expect(ana.page.locator("main").get_by_text("Book the cottage")).to_be_visible()
     _look(ana, "the action carried to the next check-in", js)
 
     # Ana's journal: an entry becomes a draft boundary, kept at the pause, sent the next day.

@@ -119,7 +119,7 @@ def test_a_stale_edit_shows_both_texts(browse: Browser, demo: dict[str, Membersh
     services.revise_boundary(owner=ana, item=item, base_number=1, title="Phones", text="Phones away at meals.", why="x")
     browse.page.get_by_role("button", name="Save as a new version").click()
     expect(browse.page.get_by_role("heading", level=1)).to_have_text("Someone changed it while you were writing")
-    expect(browse.page.get_by_text("Phones away at meals.")).to_be_visible()
+    expect(browse.page.locator("main").get_by_text("Phones away at meals.")).to_be_visible()
     expect(browse.page.get_by_label("In your own words")).to_have_value("No phones at dinner, unless on call.")
     browse.check("stale edit")
 
@@ -143,7 +143,7 @@ def test_every_signed_out_page_is_accessible(
     from tests.factories import token
 
     browse.go(reverse("relationships:invitation_open", args=[token(invitation)]))
-    expect(browse.page.get_by_text("withdrawn")).to_be_visible()
+    expect(browse.page.locator("main").get_by_text("withdrawn")).to_be_visible()
     browse.check("revoked invitation")
     # A member who is not a steward, refused politely.
     ben = new_person(browser, live_server, "every-page-ben", csp_violations)

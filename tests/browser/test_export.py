@@ -48,13 +48,13 @@ def test_ben_downloads_his_data_and_prints_the_agreements(
     ben.go(cast.ana.polycule.get_absolute_url())
     page.get_by_role("link", name="Our agreements, to print").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("what we hold together")
-    expect(page.get_by_text(f"{w.SHARED}, please.")).to_be_visible()
+    expect(page.locator("main").get_by_text(f"{w.SHARED}, please.")).to_be_visible()
     ben.check("our agreements on screen")
 
     page.emulate_media(media="print")
     expect(page.locator("header.site")).to_be_hidden()
     expect(page.locator("nav.subnav")).to_be_hidden()
-    expect(page.get_by_text(w.SHARED_WHY)).to_be_visible()
+    expect(page.locator("main").get_by_text(w.SHARED_WHY)).to_be_visible()
     ben.check("our agreements as printed")
     for word in w.forbidden(cast)["Ben"]:
         assert word not in page.content()

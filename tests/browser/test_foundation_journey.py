@@ -71,7 +71,7 @@ def test_ana_invites_ben_and_ben_joins(
     page.get_by_label("A personal note (optional)").fill("Come and join us, love.")
     ana.check("invite")
     page.get_by_role("button", name="Send the invitation").click()
-    expect(page.get_by_text("ben@example.com").first).to_be_visible()
+    expect(page.locator("main").get_by_text("ben@example.com").first).to_be_visible()
     ana.check("invitation waiting")
 
     invitation = next(m for m in mail.outbox if "ben@example.com" in m.to)
@@ -103,7 +103,7 @@ def test_ana_invites_ben_and_ben_joins(
     ben.check("ben sees the members")
 
     page.reload()
-    expect(page.get_by_text("Ben joined")).to_be_visible()
+    expect(page.locator("main").get_by_text("Ben joined")).to_be_visible()
     ana.check("ana sees that ben joined")
 
 

@@ -347,7 +347,7 @@ def test_a_message_sits_under_the_section_menu(browse: Browser) -> None:
     browse.page.set_viewport_size(PHONE)
     browse.go(reverse("relationships:membership_edit", args=[people["Ana"].polycule.public_id]))
     browse.page.get_by_role("button", name="Save").click()
-    message = browse.page.get_by_role("status").filter(has_text="Saved.")
+    message = browse.page.locator("main").get_by_role("status").filter(has_text="Saved.")
     expect(message).to_be_visible()
     expect(message).to_have_count(1)
     # The header's count arrives just after the page: let it, before looking.

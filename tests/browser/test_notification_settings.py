@@ -44,13 +44,13 @@ def test_ben_chooses_how_to_be_told(browser: Any, live_server: Any, csp_violatio
     page.get_by_label("Quiet from").fill("22:00")
     page.get_by_label("Quiet until").fill("22:00")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Quiet hours need to start and end at different times.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Quiet hours need to start and end at different times.")).to_be_visible()
     ben.check("quiet hours refused")
     assert not Preferences.objects.exists()
 
     page.get_by_label("Quiet until").fill("07:00")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Saved.")).to_be_visible()
     ben.check("saved")
     kept = Preferences.objects.get(user=people["Ben"].user)
     assert kept.time_zone == "Europe/Paris"
@@ -99,9 +99,9 @@ def test_without_javascript_the_person_picks_the_zone(
     expect(page.get_by_label("Your time zone")).to_have_value("")
     expect(page.locator("#needs-count")).to_have_text("Needs you")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Choose your time zone, so that quiet hours")).to_be_visible()
+    expect(page.locator("main").get_by_text("Choose your time zone, so that quiet hours")).to_be_visible()
     page.get_by_label("Your time zone").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Saved.")).to_be_visible()
     ben.shot("saved without javascript")
     assert Preferences.objects.get().time_zone == "Asia/Tokyo"

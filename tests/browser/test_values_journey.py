@@ -32,7 +32,7 @@ def test_a_boundary_changes_and_a_value_is_adopted(
     ben.page.get_by_label("Why").fill("'Before' turned out to mean an hour before.")
     ben.check("ben changes his boundary")
     ben.page.get_by_role("button", name="Save as a new version").click()
-    expect(ben.page.get_by_text("Version 2 by you")).to_be_visible()
+    expect(ben.page.locator("main").get_by_text("Version 2 by you")).to_be_visible()
     ben.check("ben's boundary version 2")
 
     ana = open_as(browser, live_server, "ana@example.com", DEMO_PASSWORD, "journey-ana", csp_violations)
@@ -47,7 +47,7 @@ def test_a_boundary_changes_and_a_value_is_adopted(
     url = ana.page.url
     ana.page.get_by_role("button", name="Understood").click()
     expect(ana.page.locator("#ack-panel")).to_contain_text("Understood")
-    expect(ana.page.get_by_text("Not yet acknowledged by you")).to_have_count(0)
+    expect(ana.page.locator("main").get_by_text("Not yet acknowledged by you")).to_have_count(0)
     assert ana.page.url == url  # answered in place
     ana.check("ana answered in place")
 
@@ -89,10 +89,10 @@ def test_a_boundary_changes_and_a_value_is_adopted(
 
     answer(ana, "I consent")
     answer(ben, "I consent")
-    expect(ben.page.get_by_text("it is adopted")).to_be_visible()
+    expect(ben.page.locator("main").get_by_text("it is adopted")).to_be_visible()
     ben.check("adopted")
 
     cy.go(f"/p/{pid}/timeline/")
-    expect(cy.page.get_by_text("adopted").first).to_be_visible()
+    expect(cy.page.locator("main").get_by_text("adopted").first).to_be_visible()
     expect(cy.page.get_by_role("link", name="Honesty before comfort").first).to_be_visible()
     cy.check("the timeline")

@@ -37,7 +37,9 @@ def test_asked_to_talk_the_owner_answers_corrects_and_mutes_in_place(browse: Bro
     page = browse.page
     browse.go(item.get_absolute_url())
     page.get_by_role("link", name="Talk about version 1").click()
-    expect(page.get_by_text("would like to talk about this version: “School runs start at eight”")).to_be_visible()
+    expect(
+        page.locator("main").get_by_text("would like to talk about this version: “School runs start at eight”")
+    ).to_be_visible()
     browse.check("version talk, before anyone writes")
     talk_url = page.url
 
@@ -47,7 +49,7 @@ def test_asked_to_talk_the_owner_answers_corrects_and_mutes_in_place(browse: Bro
     expect(page.locator(".comment-text", has_text="Would half eight work on school days?")).to_be_visible()
     assert page.url == talk_url  # in place
 
-    page.get_by_text("Correct it").click()
+    page.locator("main").get_by_text("Correct it").click()
     page.get_by_label("The corrected wording").fill("Would half past eight work on school days?")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator(".comment-text", has_text="Would half past eight work on school days?")).to_be_visible()
@@ -65,7 +67,7 @@ def test_asked_to_talk_the_owner_answers_corrects_and_mutes_in_place(browse: Bro
     browse.go(reverse("conversations:comment_correct", args=[ana.polycule.public_id, mine.public_id]))
     page.get_by_label("The corrected wording").fill("")
     page.get_by_role("button", name="Save the correction").click()
-    expect(page.get_by_text("Write something first.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Write something first.")).to_be_visible()
     browse.check("a correction sent back")
 
 
@@ -84,19 +86,19 @@ def test_without_javascript_a_reply_and_a_correction_are_plain_posts(
     sign_in(person, "ben@example.com", DEMO_PASSWORD)
     page = person.page
     person.go(reverse("conversations:discussion_item", args=[ana.polycule.public_id, item.public_id]))
-    page.get_by_text("Reply", exact=True).click()
+    page.locator("main").get_by_text("Reply", exact=True).click()
     page.get_by_label("Your reply to Ana").fill("Thank you, Sunday?")
     page.get_by_role("button", name="Send my reply").click()
-    expect(page.get_by_text("Your reply is there for the others to read.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Your reply is there for the others to read.")).to_be_visible()
     expect(page.locator(".comment-text", has_text="Thank you, Sunday?")).to_be_visible()
-    page.get_by_text("Correct it").click()
+    page.locator("main").get_by_text("Correct it").click()
     page.get_by_label("The corrected wording").fill("")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Correct your comment")
-    expect(page.get_by_text("Write something first.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Write something first.")).to_be_visible()
     person.shot("a correction sent back without javascript")
     page.get_by_label("The corrected wording").fill("Thank you! Sunday afternoon?")
     page.get_by_role("button", name="Save the correction").click()
-    expect(page.get_by_text("Corrected.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Corrected.")).to_be_visible()
     expect(page.locator(".comment-text", has_text="Thank you! Sunday afternoon?")).to_be_visible()
     person.shot("after a correction without javascript")
