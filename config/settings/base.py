@@ -172,7 +172,10 @@ SECURE_CSP = {
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# Trellis speaks English alone, and the English catalogs of Django and allauth are empty (their
+# words are the ones in the code): without the translation machinery the same words come out,
+# and every "3 days ago" and date on a page costs a fraction (docs/DECISIONS.md).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
