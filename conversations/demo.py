@@ -1,5 +1,6 @@
-"""Demo talk for the demo polycule: a discussion Cy asked for, a choice of Ben's, two "what if"
-rounds (one still sealed for Ana), a past check-in and the next one, and Ana's journal.
+"""Demo talk for the demo polycule: a discussion Cy asked for, a choice of Ben's (and his words
+back to Ana's answer), two "what if" rounds (one still sealed for Ana), a past check-in and the
+next one, and Ana's journal.
 
 Two canary words are planted where they must stay private: JOURNAL-CANARY in Ana's journal
 (Ben and Cy must never see it) and SEALED-CANARY in Ben's sealed answer (Ana must not see it
@@ -17,6 +18,7 @@ from .models import (
     Action,
     CheckIn,
     Choice,
+    ChoiceReply,
     ChoiceResponse,
     Comment,
     CommentRevision,
@@ -107,6 +109,13 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
         created_at=_ago(0.8),
     )
     ChoiceResponse.objects.create(choice=choice, member=cy, feeling=Feeling.SAFE, created_at=_ago(0.7))
+    # Ben writes back to Ana alone; she has not read it yet, so her dashboard tells her.
+    ChoiceReply.objects.create(
+        choice=choice,
+        to=ana,
+        note="Of course. Thursday evening, before I go? I'll keep Saturday and Sunday for us and the kids.",
+        created_at=_ago(0.6),
+    )
 
     # A "what if" for all three: Ben and Cy have answered; Ana has not, so theirs stay sealed.
     sealed = _round(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from relationships.models import Membership
 
-from .models import RoundAnswer, RoundParticipant
+from .models import ChoiceReply, RoundAnswer, RoundParticipant
 
 
 def forget_sealed_answers(memberships: Sequence[Membership]) -> int:
@@ -19,4 +19,6 @@ def forget_sealed_answers(memberships: Sequence[Membership]) -> int:
     RoundParticipant.objects.filter(membership__in=memberships, seen_reveal_at__isnull=False).update(
         seen_reveal_at=None
     )
+    # So was when they read what the author of a choice wrote back to them.
+    ChoiceReply.objects.filter(to__in=memberships, seen_at__isnull=False).update(seen_at=None)
     return deleted

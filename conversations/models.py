@@ -238,6 +238,25 @@ class ChoiceResponse(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [*within("choiceresponse", note=NOTE_MAX)]
 
 
+class ChoiceReply(models.Model):
+    """A word back from the person who shared a choice to one person's answer, read by the two
+    of them alone. A later word is a newer row; only when ``to`` first read it ever changes."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="replies")
+    to = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="choice_replies")
+    note = models.TextField(max_length=NOTE_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [AppendOnly(but="seen_at")]
+        constraints: ClassVar[list[models.BaseConstraint]] = [*within("choicereply", note=NOTE_MAX)]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["to", "choice"], condition=Q(seen_at__isnull=True), name="choicereply_unseen")
+        ]
+
+
 # What-if rounds
 
 

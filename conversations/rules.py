@@ -56,6 +56,12 @@ def sees_every_answer(choice: Choice, member: Membership) -> bool:
     return choice.author_id == member.pk
 
 
+def can_write_back(choice: Choice, author: Membership, to: Membership, *, answered: bool) -> bool:
+    """Write back to how a choice landed for someone: the person who shared it, to someone else
+    told about it who has said how it lands (which only someone told can), both still here."""
+    return sees_every_answer(choice, author) and author.is_active and to.pk != author.pk and to.is_active and answered
+
+
 def can_link(item_audiences: list[list[Membership]], audience: list[Membership]) -> bool:
     """A choice may name only items every person it is told to can see."""
     return all(all(among(m, seen_by) for m in audience) for seen_by in item_audiences)

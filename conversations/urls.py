@@ -28,6 +28,7 @@ urlpatterns = [
     path(P + "choices/new/", choices.choice_create, name="choice_create"),
     path(P + "choices/<uuid:choice_id>/", choices.choice_detail, name="choice_detail"),
     path(P + "choices/<uuid:choice_id>/answer/", choices.choice_answer, name="choice_answer"),
+    path(P + "choices/<uuid:choice_id>/write-back/", choices.choice_write_back, name="choice_write_back"),
     # What-if rounds.
     path(P + "what-if/new/", rounds.round_create, name="round_create"),
     path(ROUND, rounds.round_detail, name="round_detail"),

@@ -27,6 +27,7 @@ from conversations.models import (
     CheckInAudience,
     Choice,
     ChoiceAudience,
+    ChoiceReply,
     ChoiceResponse,
     Comment,
     CommentRevision,
@@ -428,6 +429,12 @@ def _choices(me: Membership, people: People) -> list[Json]:
     responses: dict[int, dict[int, ChoiceResponse]] = defaultdict(dict)
     for r in ChoiceResponse.objects.filter(mine_or_theirs, choice__in=ids).order_by("created_at", "id"):
         responses[r.choice_id][r.member_id] = r
+    # Words back from the one who shared it: all of theirs to them, to anyone else only their own.
+    replies: dict[int, list[ChoiceReply]] = defaultdict(list)
+    for reply in ChoiceReply.objects.filter(Q(to=me) | Q(choice__author=me), choice__in=ids).order_by(
+        "created_at", "id"
+    ):
+        replies[reply.choice_id].append(reply)
     active = people.active()
     rows = []
     for c in choices:
@@ -451,6 +458,9 @@ def _choices(me: Membership, people: People) -> list[Json]:
                 "answers": [
                     {"by": people(r.member_id), "feeling": r.feeling, "note": r.note, "at": at(r.created_at)}
                     for r in shown
+                ],
+                "written_back": [
+                    {"to": people(r.to_id), "note": r.note, "at": at(r.created_at)} for r in replies[c.pk]
                 ],
             }
         )
@@ -670,6 +680,12 @@ def former_polycule(me: Membership) -> Json:
             "choice_answers": [
                 {"choice": str(r.choice.public_id), "feeling": r.feeling, "note": r.note, "at": at(r.created_at)}
                 for r in ChoiceResponse.objects.filter(member=me).select_related("choice").order_by("created_at", "id")
+            ],
+            "choice_words_back": [
+                {"choice": str(r.choice.public_id), "note": r.note, "at": at(r.created_at)}
+                for r in ChoiceReply.objects.filter(choice__author=me)
+                .select_related("choice")
+                .order_by("created_at", "id")
             ],
             "what_if_answers": [
                 {"what_if": str(a.round.public_id), "text": a.text, "at": at(a.updated_at)}

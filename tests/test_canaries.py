@@ -1,5 +1,6 @@
-"""Promise 13 for what is most private: a journal entry is its author's alone, and a sealed
-"what if" answer reaches nobody before the reveal. Two canary words are planted in the
+"""Promise 13 for what is most private: a journal entry is its author's alone, a sealed "what
+if" answer reaches nobody before the reveal, and words written back to one person's answer to
+a choice reach that person and its author alone. Three canary words are planted in the
 authorization matrix's world, and every URL of the site is opened and posted to (plain and
 htmx) by each person who must not see them; mail is read too."""
 
@@ -10,17 +11,20 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from conversations.models import Draft, JournalEntry, Round, RoundAnswer, RoundParticipant
+from conversations.models import Draft, Feeling, JournalEntry, Round, RoundAnswer, RoundParticipant
+from conversations.services.choices import answer_choice, share_choice, write_back
 from relationships.models import Membership
 from tests.matrix import Route, World, build_world
 from tests.test_authorization import ACCOUNT, ROUTES
 
 JOURNAL = b"JOURNAL-CANARY"
 SEALED = b"SEALED-CANARY"
+REPLY = b"REPLY-CANARY"
 
 
 def _plant(world: World) -> Round:
-    """Ana's journal entry and a draft from it; a round for all three, Ben's answer sealed."""
+    """Ana's journal entry and a draft from it; a round for all three, Ben's answer sealed; a
+    choice of Ana's told to all three, and her words back to Ben's answer."""
     ana, ben, cy = world.ana, world.ben, world.cy
     entry = JournalEntry.objects.create(author=ana.user, text="I am tired of saying yes. JOURNAL-CANARY")
     Draft.objects.create(
@@ -33,6 +37,10 @@ def _plant(world: World) -> Round:
     sealed = Round.objects.create(polycule=ana.polycule, asker=ana, prompt="What if we moved in together?")
     RoundParticipant.objects.bulk_create(RoundParticipant(round=sealed, membership=m) for m in (ana, ben, cy))
     RoundAnswer.objects.create(round=sealed, member=ben, text="Slowly, and with a room of my own. SEALED-CANARY")
+    choice = share_choice(author=ana, text="I'm going to the festival with Noor.")
+    answer_choice(member=ben, choice=choice, feeling=Feeling.UNEASY, note="Will you call on Saturday?")
+    write_back(author=ana, choice=choice, to=ben.public_id, note="Yes, at six. REPLY-CANARY")
+    world.extra["told_all"] = choice
     return sealed
 
 
@@ -44,10 +52,11 @@ def world(db: None) -> World:
 
 
 def _forbidden(world: World) -> Iterator[tuple[Membership, tuple[bytes, ...]]]:
-    """Who must not see which canary: the journal is Ana's; the answer is Ben's until the reveal."""
+    """Who must not see which canary: the journal is Ana's; the answer is Ben's until the reveal;
+    the words back are Ana's and Ben's."""
     yield world.ana, (SEALED,)
     yield world.ben, (JOURNAL,)
-    yield world.cy, (JOURNAL, SEALED)
+    yield world.cy, (JOURNAL, SEALED, REPLY)
 
 
 def _client(member: Membership) -> Client:
@@ -65,6 +74,7 @@ def _pages(world: World) -> list[str]:
         reverse("home:dashboard"),
         reverse("home:timeline", kwargs={"polycule_id": pid}) + "?kind=talk",
         sealed.get_absolute_url(),
+        world.extra["told_all"].get_absolute_url(),
     ]
 
 
@@ -95,6 +105,7 @@ def test_no_action_answers_with_a_journal_or_a_sealed_answer_to_anyone_else(rout
         body = message.body + "".join(str(part[0]) for part in getattr(message, "alternatives", []))
         assert "JOURNAL-CANARY" not in message.subject + body
         assert "SEALED-CANARY" not in message.subject + body
+        assert "REPLY-CANARY" not in message.subject + body
 
 
 def test_the_sealed_answer_shows_once_everyone_has_answered(world: World) -> None:
@@ -112,6 +123,11 @@ def test_the_journal_shows_its_author_their_own_words(world: World) -> None:
     assert JOURNAL in _client(world.ana).get(reverse("conversations:journal")).content
 
 
+def test_the_words_back_show_to_the_two_of_them(world: World) -> None:
+    for member in (world.ana, world.ben):
+        assert REPLY in _client(member).get(world.extra["told_all"].get_absolute_url()).content
+
+
 def test_no_export_holds_a_journal_or_a_sealed_answer_of_anyone_else(world: World) -> None:
     """The JSON export, downloaded after re-authentication, by each person (promises 13 and 21)."""
     from tests.factories import PASSWORD
@@ -122,5 +138,5 @@ def test_no_export_holds_a_journal_or_a_sealed_answer_of_anyone_else(world: Worl
         response = client.get(reverse("home:export_download"))
         assert response.status_code == 200
         _assert_unseen(response.content, words, f"{member}'s export")
-        own = {world.ana.pk: JOURNAL, world.ben.pk: SEALED}.get(member.pk)
-        assert own is None or own in response.content, f"{member}'s own words are missing from their export"
+        for own in {world.ana.pk: (JOURNAL, REPLY), world.ben.pk: (SEALED, REPLY)}.get(member.pk, ()):
+            assert own in response.content, f"{member}'s own words are missing from their export"

@@ -35,15 +35,28 @@ def within(table: str, **limits: int) -> list[models.BaseConstraint]:
 
 class AppendOnly(pgtrigger.Protect):
     """Refuses UPDATE and DELETE of a history row, as an integrity error (promise 19).
-    Erasing data on request (account deletion) will go through ``pgtrigger.ignore``."""
+    Erasing data on request (account deletion) will go through ``pgtrigger.ignore``.
 
-    def __init__(self) -> None:
+    ``but`` names the one field of a row that may change after it is written (when someone
+    first read it, say): an UPDATE that changes it and nothing else goes through."""
+
+    def __init__(self, *, but: str = "") -> None:
+        self.but = but
         super().__init__(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
-    def get_func(self, model: models.Model) -> str:
-        return self.format_sql(
+    def get_func(self, model: type[models.Model]) -> str:  # type: ignore[override]
+        refuse = (
             "RAISE EXCEPTION 'history in % is append-only: % refused', TG_TABLE_NAME, TG_OP"
             " USING ERRCODE = 'integrity_constraint_violation';"
+        )
+        if not self.but:
+            return self.format_sql(refuse)
+        kept = [f.column for f in model._meta.concrete_fields if f.name != self.but]
+        column = model._meta.get_field(self.but).column  # type: ignore[union-attr]
+        old, new = (", ".join(f'{row}."{c}"' for c in kept) for row in ("OLD", "NEW"))
+        return self.format_sql(
+            f'IF TG_OP = \'UPDATE\' AND OLD."{column}" IS DISTINCT FROM NEW."{column}"'
+            f" AND ROW({old}) IS NOT DISTINCT FROM ROW({new}) THEN RETURN NEW; END IF; {refuse}"
         )
 
 

@@ -1,8 +1,10 @@
+import uuid
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
-from accounts.widgets import LongText
+from accounts.widgets import LongText, too_long
 from relationships.models import Membership
 from values.forms import AudienceForm
 from values.models import Item
@@ -67,3 +69,40 @@ class AnswerForm(forms.Form):
         label="A note (optional)",
         widget=LongText(attrs={"rows": 2}),
     )
+
+
+class WriteBackForm(forms.Form):
+    """A word back from the person who shared a choice to one person's answer. Each answer has
+    its own form on the page: ``auto_id`` keeps their fields apart."""
+
+    to = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose whom to write back to.", "invalid": "Choose whom to write back to."},
+    )
+    note = forms.CharField(
+        max_length=NOTE_MAX,
+        label="Your words back",
+        error_messages={"required": "Write a few words back, or close this.", "max_length": too_long("Your words")},
+        widget=LongText(attrs={"rows": 2}),
+    )
+
+    @classmethod
+    def for_answer(cls, member: Membership) -> "WriteBackForm":
+        """The empty form under ``member``'s answer."""
+        return cls(initial={"to": member.public_id}, auto_id=f"write-back-{member.public_id}-%s")
+
+    @classmethod
+    def posted(cls, data: QueryDict) -> "WriteBackForm":
+        """The form as sent, with the field ids of the answer it was sent under, if any."""
+        to = _uuid(data.get("to", ""))
+        return cls(data, auto_id=f"write-back-{to}-%s" if to else "write-back-%s")
+
+    def is_for(self, member: Membership) -> bool:
+        return _uuid(self.data.get("to", "")) == member.public_id
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None

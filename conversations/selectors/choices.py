@@ -12,7 +12,7 @@ from relationships.models import Membership
 from values.models import Item
 
 from .. import rules
-from ..models import Choice, ChoiceResponse
+from ..models import Choice, ChoiceReply, ChoiceResponse
 
 RECENT_DAYS = 14
 
@@ -36,6 +36,21 @@ def unanswered_query(membership: Membership) -> QuerySet[Choice]:
     )
 
 
+def unread_replies_query(membership: Membership) -> QuerySet[ChoiceReply]:
+    """The newest word back on each choice to the member, not read yet: for the dashboard
+    (unordered; ``needs`` reads it with the others). Only someone who answered is written to."""
+    if not membership.is_active:
+        return ChoiceReply.objects.none()
+    newer = ChoiceReply.objects.filter(choice=OuterRef("choice"), to=membership, pk__gt=OuterRef("pk"))
+    return ChoiceReply.objects.filter(to=membership, seen_at__isnull=True).exclude(Exists(newer))
+
+
+def unread_replies(membership: Membership) -> list[ChoiceReply]:
+    """One query, whatever the amount of data."""
+    rows = unread_replies_query(membership).select_related("choice__author", "choice__polycule")
+    return list(rows.order_by("-created_at", "-id"))
+
+
 def unanswered(membership: Membership) -> list[Choice]:
     """One query, whatever the amount of data."""
     return list(unanswered_query(membership).select_related("author", "polycule").order_by("-created_at", "-id"))
@@ -47,35 +62,69 @@ def latest_answers(responses: list[ChoiceResponse]) -> dict[int, ChoiceResponse]
 
 
 @dataclass(frozen=True)
+class Landing:
+    """How the choice landed for one person, as its author sees it: their latest answer, the
+    author's latest word back to them, and whether the author may write back."""
+
+    member: Membership
+    answer: ChoiceResponse | None
+    reply: ChoiceReply | None
+    can_write_back: bool
+
+
+@dataclass(frozen=True)
 class ChoicePage:
     """A choice as one member sees it: how it landed for each (its author only), their own
-    answer (anyone else), and what they may do."""
+    answer and the author's word back to it (anyone else), and what they may do."""
 
     choice: Choice
     audience: list[Membership]
-    items: list[Item]  # the linked items this member can see
-    answers: list[tuple[Membership, ChoiceResponse | None]]  # empty unless sees_every_answer
+    items: list[Item]  # the linked items this member can see; not read for a fragment
+    answers: list[Landing]  # empty unless sees_every_answer
     mine: ChoiceResponse | None
+    reply: ChoiceReply | None  # the author's latest word back to this member
     sees_every_answer: bool
     can_answer: bool
 
+    @property
+    def unseen(self) -> bool:
+        """Words back to this member that they had not read before this page."""
+        return self.reply is not None and self.reply.seen_at is None
 
-def choice_page(me: Membership, choice: Choice) -> ChoicePage:
-    """``choice`` comes from ``visible_choice``."""
+
+def choice_page(me: Membership, choice: Choice, *, whole: bool = True) -> ChoicePage:
+    """``choice`` comes from ``visible_choice`` (or a service's lock). ``whole=False``: the answers'
+    fragment, which shows no linked items."""
     audience = choice.audience()
     every = rules.sees_every_answer(choice, me)
     responses = ChoiceResponse.objects.filter(choice=choice).order_by("created_at", "id")
+    replies = ChoiceReply.objects.filter(choice=choice).order_by("created_at", "id")
     if not every:
-        # Nobody else's answer is even read for this page.
-        responses = responses.filter(member=me)
+        # Nobody else's answer, nor a word back to anyone else, is even read for this page.
+        responses, replies = responses.filter(member=me), replies.filter(to=me)
     latest = latest_answers(list(responses))
-    items = Item.objects.visible_to(me).adopted().filter(choices=choice).select_related("current_version", "polycule")
+    written = {reply.to_id: reply for reply in replies}
+    items: list[Item] = []
+    if whole:
+        linked = Item.objects.visible_to(me).adopted().filter(choices=choice)
+        items = list(linked.select_related("current_version", "polycule").order_by("kind", "current_title"))
+    answers = [
+        Landing(
+            member=m,
+            answer=latest.get(m.pk),
+            reply=written.get(m.pk),
+            can_write_back=rules.can_write_back(choice, me, m, answered=m.pk in latest),
+        )
+        for m in audience
+        if m.pk != choice.author_id
+    ]
     return ChoicePage(
         choice=choice,
         audience=audience,
-        items=list(items.order_by("kind", "current_title")),
-        answers=[(m, latest.get(m.pk)) for m in audience if m.pk != choice.author_id] if every else [],
+        items=items,
+        answers=answers if every else [],
         mine=None if every else latest.get(me.pk),
+        reply=None if every else written.get(me.pk),
         sees_every_answer=every,
         can_answer=rules.can_answer_choice(choice, me, audience),
     )

@@ -14,7 +14,7 @@ from values.models import Item
 from values.services.items import chosen_audience
 
 from .. import rules
-from ..models import NOTE_MAX, TEXT_MAX, Choice, ChoiceAudience, ChoiceResponse, Feeling
+from ..models import NOTE_MAX, TEXT_MAX, Choice, ChoiceAudience, ChoiceReply, ChoiceResponse, Feeling
 
 
 def _linked(author: Membership, items: Iterable[UUID], told: list[Membership]) -> list[Item]:
@@ -98,3 +98,43 @@ def answer_choice(*, member: Membership, choice: Choice, feeling: Feeling, note:
     if len(note) > NOTE_MAX:
         raise RuleError(f"Keep the note under {NOTE_MAX} characters.")
     return ChoiceResponse.objects.create(choice=choice, member=member, feeling=feeling, note=note)
+
+
+@acting("author")
+def write_back(*, author: Membership, choice: Choice | UUID, to: UUID, note: str) -> tuple[Choice, ChoiceReply]:
+    """A word back from the person who shared the choice to one person's answer, read by the two
+    of them alone. The choice is found among the author's inside the lock (``DoesNotExist``
+    otherwise), and the person written to, with whether they answered, in one statement."""
+    public_id = choice.public_id if isinstance(choice, Choice) else choice
+    choice = Choice.objects.visible_to(author).select_for_update(of=("self",)).get(public_id=public_id)
+    if not rules.sees_every_answer(choice, author):
+        raise NotAllowed("Only the person who shared this can write back.")
+    note = note.strip()
+    since = timezone.now() - rules.DOUBLE_SUBMIT
+    mine = ChoiceResponse.objects.filter(choice=choice, member=OuterRef("pk"))
+    again = ChoiceReply.objects.filter(choice=choice, to=OuterRef("pk"), note=note, created_at__gte=since)
+    person = (
+        Membership.objects.filter(polycule_id=author.polycule_id, public_id=to)
+        .annotate(answered=Exists(mine), again=Exists(again))
+        .first()
+    )
+    answered = person is not None and person.answered  # type: ignore[attr-defined]
+    if person is None or not rules.can_write_back(choice, author, person, answered=answered):
+        raise RuleError("You can write back to someone still here once they've said how it lands.")
+    if not note:
+        raise RuleError("Write a few words back.")
+    if len(note) > NOTE_MAX:
+        raise RuleError(f"Keep it under {NOTE_MAX} characters.")
+    # The author's row, locked by @acting, makes the same words sent twice at once wait for the
+    # first: the second sees them as the double submit they are.
+    if person.again:  # type: ignore[attr-defined]
+        raise RuleError("You've just written this: it's already there.")
+    choice.author = author
+    return choice, ChoiceReply.objects.create(choice=choice, to=person, note=note)
+
+
+@acting("member")
+def mark_replies_seen(*, member: Membership, choice: Choice) -> None:
+    """The member opened the choice and read what its author wrote back: it no longer waits for
+    them on their dashboard. The pages skip this when nothing unread is there."""
+    ChoiceReply.objects.filter(choice=choice, to=member, seen_at__isnull=True).update(seen_at=timezone.now())

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.http import Request, form_status
 from relationships.access import log_denial, member_required
 from relationships.models import Membership
-from relationships.services import RuleError
+from relationships.services import NotAllowed, RuleError
 
-from ..forms.choices import AnswerForm, ChoiceForm
+from ..forms.choices import AnswerForm, ChoiceForm, WriteBackForm
 from ..models import Choice, Feeling
 from ..selectors import choices as selectors
-from ..services.choices import answer_choice, share_choice
+from ..services.choices import answer_choice, mark_replies_seen, share_choice, write_back
 
 
 def _posted(request: Request) -> QueryDict | None:
@@ -66,16 +66,38 @@ def render_choice(
     *,
     fragment: bool = False,
     form: AnswerForm | None = None,
+    writing: WriteBackForm | None = None,
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
-    """The choice's page, or its answers fragment when an htmx action asks for it."""
-    page = selectors.choice_page(me, choice)
+    """The choice's page, or its answers fragment when an htmx action asks for it. ``writing``:
+    a word back that was refused, shown under the answer it was for. Opening the page marks
+    what its author wrote back to this member as read."""
+    partial = fragment and request.htmx
+    page = selectors.choice_page(me, choice, whole=not partial)
+    if page.unseen and not partial:
+        mark_replies_seen(member=me, choice=choice)
     if form is None:
         mine = page.mine
         form = AnswerForm(initial={"feeling": mine.feeling, "note": mine.note} if mine else None)
-    template = "conversations/choice_detail.html" + ("#choice-answers" if fragment and request.htmx else "")
-    return render(request, template, {"me": me, "page": page, "form": form, **extra}, status=status)
+    # A refused word back goes under the answer it was for; without one (a person not found,
+    # or a choice not theirs), its reason is said above the answers.
+    write_back_forms = [
+        (
+            landing,
+            writing
+            if writing is not None and landing.can_write_back and writing.is_for(landing.member)
+            else WriteBackForm.for_answer(landing.member),
+        )
+        for landing in page.answers
+    ]
+    if writing is not None and all(shown is not writing for _, shown in write_back_forms):
+        reasons = [*writing.errors.get("note", []), *writing.errors.get("to", [])]
+        extra.setdefault("answer_error", str(reasons[0]) if reasons else "")
+        extra["kept_words"] = writing.data.get("note", "")
+    context = {"me": me, "page": page, "form": form, "write_back_forms": write_back_forms, **extra}
+    template = "conversations/choice_detail.html" + ("#choice-answers" if partial else "")
+    return render(request, template, context, status=status)
 
 
 @require_safe
@@ -101,3 +123,28 @@ def choice_answer(request: Request, me: Membership, choice_id: UUID) -> HttpResp
         return render_choice(request, me, choice, fragment=True, answered=True)
     messages.success(request, "Thank you. Only the person who shared it sees your answer.")
     return redirect(choice)
+
+
+@require_POST
+@member_required
+def choice_write_back(request: Request, me: Membership, choice_id: UUID) -> HttpResponse:
+    """A word back to one person's answer, by the person who shared the choice. The service finds
+    the choice among theirs inside its lock: nothing is read before it."""
+    form = WriteBackForm.posted(request.POST)
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            choice, _ = write_back(author=me, choice=choice_id, to=data["to"], note=data["note"])
+        except Choice.DoesNotExist:
+            choice_or_404(me, choice_id)  # logs the denial, and is the 404
+            raise Http404 from None
+        except RuleError as exc:
+            form.add_error("note", exc.message)
+            status = 403 if isinstance(exc, NotAllowed) else 409
+        else:
+            if request.htmx:
+                return render_choice(request, me, choice, fragment=True, wrote_back=True)
+            messages.success(request, "Written back. Only the two of you see it.")
+            return redirect(choice)
+    return render_choice(request, me, choice_or_404(me, choice_id), fragment=True, writing=form, status=status)

@@ -1,10 +1,10 @@
 """The talk beside the items, in Chromium, with JavaScript on (in place, through htmx) and off
 (plain posts): Cy asks to talk about Ben's boundary and Ben answers in the discussion; Ben
-shares a choice and Ana says it makes her uneasy; Ana asks "what if" and nobody reads an answer
-before everyone has answered; a check-in gets a topic, a note and an action that carries to
-the next; Ana writes in her journal, turns it into a draft boundary, keeps it at the pause and
-sends it the next day. axe-core checks each page when JavaScript runs (it needs it); the CSP
-watch runs on every page either way."""
+shares a choice, Ana says it makes her uneasy and Ben writes back to her alone; Ana asks "what
+if" and nobody reads an answer before everyone has answered; a check-in gets a topic, a note
+and an action that carries to the next; Ana writes in her journal, turns it into a draft
+boundary, keeps it at the pause and sends it the next day. axe-core checks each page when
+JavaScript runs (it needs it); the CSP watch runs on every page either way."""
 
 from datetime import timedelta
 from typing import Any
@@ -87,6 +87,21 @@ def test_talking_choices_what_if_check_in_and_journal(
     ben.go(choice_url)
     expect(ben.page.locator("main").get_by_text("It's the first Friday of the holidays.")).to_be_visible()
     _look(ben, "ben sees how it landed", js)
+    # Ben writes back to Ana alone; her dashboard tells her until she reads it.
+    ben.page.get_by_text("Write back to Ana").click()
+    ben.page.get_by_label("Your words back").fill("Of course: Thursday evening, before I go?")
+    _look(ben, "ben writes back to ana", js)
+    ben.page.get_by_role("button", name="Send to Ana").click()
+    expect(ben.page.locator("main").get_by_text("You wrote back")).to_be_visible()
+    expect(ben.page.locator("main").get_by_text("Thursday evening, before I go?")).to_be_visible()
+    ana.go("/home/")
+    expect(ana.page.get_by_role("heading", name="Written back to you")).to_be_visible()
+    ana.page.locator("main").get_by_role("link", name="I'm seeing Sam on Friday").click()
+    expect(ana.page.locator("main").get_by_text("Ben wrote back")).to_be_visible()
+    expect(ana.page.locator("main").get_by_text("Thursday evening, before I go?")).to_be_visible()
+    _look(ana, "ana reads what ben wrote back", js)
+    ana.go("/home/")
+    expect(ana.page.get_by_role("heading", name="Written back to you")).to_have_count(0)
 
     # Ana asks "what if"; nobody reads an answer before everyone has answered.
     ana.go(f"/p/{pid}/what-if/new/")

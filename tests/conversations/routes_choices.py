@@ -1,9 +1,11 @@
 """Choices routes for the authorization matrix. The world gets a choice Ana told Ben alone, so
-that Cy is outside its audience, linked to a boundary of Ana's that Ben can see too."""
+that Cy is outside its audience, linked to a boundary of Ana's that Ben can see too; Ben has
+said how it lands, so that Ana may write back to him."""
 
 from typing import Any
 
-from conversations.services.choices import share_choice
+from conversations.models import Feeling
+from conversations.services.choices import answer_choice, share_choice
 from tests.matrix import WORLD_EXTENSIONS, Route, World, polycule
 from values import services
 
@@ -21,6 +23,7 @@ def _extend(world: World) -> None:
         audience=[ben.public_id],
         items=[linked.public_id],
     )
+    answer_choice(member=ben, choice=choice, feeling=Feeling.UNEASY, note="CANARY-C Can we talk first?")
     world.extra.update(choice=choice)
 
 
@@ -41,7 +44,7 @@ ROUTES = [
         302,
         302,
     ),
-    Route("conversations:choice_detail", choice, queries=7, private=True),
+    Route("conversations:choice_detail", choice, queries=8, private=True),
     # Ben was told and answers; Ana shared it, and has no answer to give.
     Route(
         "conversations:choice_answer",
@@ -50,7 +53,19 @@ ROUTES = [
         lambda w: {"feeling": "safe", "note": "Thank you for telling me"},
         302,
         403,
-        queries=9,
+        queries=10,
+        fragment=10,
+        private=True,
+    ),
+    # Ana shared it and writes back to Ben's answer; Ben may not write back on Ana's choice.
+    Route(
+        "conversations:choice_write_back",
+        choice,
+        "post",
+        lambda w: {"to": w.ben.public_id, "note": "Thursday evening, over dinner?"},
+        403,
+        302,
+        queries=10,
         fragment=10,
         private=True,
     ),

@@ -216,7 +216,7 @@ def test_the_person_who_shared_it_sees_each_latest_answer_and_note(
     answer_choice(member=ben, choice=choice, feeling=Feeling.SAFE, note="Slept on it")
     page = choice_page(ana, choice)
     assert rules.sees_every_answer(choice, ana)
-    answers = {m.display_name: (a.feeling, a.note) if a else None for m, a in page.answers}
+    answers = {x.member.display_name: (x.answer.feeling, x.answer.note) if x.answer else None for x in page.answers}
     assert answers == {"Ben": ("safe", "Slept on it"), "Cy": None}
     assert page.mine is None
     assert not page.can_answer

@@ -38,6 +38,7 @@ def _old(m: Membership) -> dict[str, list[Any]]:
         "rounds_revealed": rounds.revealed_unseen(m),
         "talk_requests": discussions.talk_requests(m),
         "choices": choices.unanswered(m),
+        "replies": choices.unread_replies(m),
         "actions": checkins.my_actions(m),
         "checkins": checkins.upcoming(m),
     }
@@ -50,6 +51,7 @@ def _new(m: Membership) -> dict[str, list[Any]]:
         "rounds_revealed": n.rounds_revealed,
         "talk_requests": n.talk_requests,
         "choices": n.choices,
+        "replies": n.replies,
         "actions": n.actions,
         "checkins": n.checkins,
     }
@@ -68,6 +70,13 @@ SHOWN: dict[str, Any] = {
         t.note,
     ),
     "choices": lambda c: (c.pk, c.get_absolute_url(), c.text, c.author.display_name, c.created_at),
+    "replies": lambda r: (
+        r.pk,
+        r.choice.get_absolute_url(),
+        r.choice.text,
+        r.choice.author.display_name,
+        r.created_at,
+    ),
     "actions": lambda a: (a.pk, a.checkin.get_absolute_url(), a.text, a.checkin.title, a.due_on),
     "checkins": lambda c: (c.pk, c.get_absolute_url(), c.title, c.scheduled_for),
 }
@@ -150,7 +159,15 @@ def test_one_query_reads_what_each_list_reads_in_a_varied_world(
     choice_services.share_choice(author=ana, text="To all")
     some = choice_services.share_choice(author=cy, text="To Ben", everyone=False, audience=[ben.public_id])
     choice_services.answer_choice(member=ben, choice=some, feeling=Feeling.SAFE)
-    choice_services.share_choice(author=ben, text="Ben's own")
+    mine_to_all = choice_services.share_choice(author=ben, text="Ben's own")
+    # Words back: Cy wrote twice to Ben (one row, the newest); Ben wrote to Ana, who read it,
+    # and to Cy, who has not.
+    for words in ("Thank you", "And again"):
+        choice_services.write_back(author=cy, choice=some, to=ben.public_id, note=words)
+    for m in (ana, cy):
+        choice_services.answer_choice(member=m, choice=mine_to_all, feeling=Feeling.OKAY)
+        choice_services.write_back(author=ben, choice=mine_to_all, to=m.public_id, note=f"To {m}")
+    choice_services.mark_replies_seen(member=ana, choice=mine_to_all)
     held = checkin_services.start_checkin(by=ana, title="Now", time_zone="UTC")
     today = now.date()
     for owner, due in ((ben, None), (ben, today + timedelta(days=3)), (cy, today), (ana, None)):

@@ -22,6 +22,7 @@ SEALED = "SEALED-CANARY"  # Ben's what-if answer: Ben alone, until the reveal
 PRIVATE_ITEM = "PRIVATE-ITEM-CANARY"  # Ana's boundary shared with Ben: Ana and Ben
 PRIVATE_CHOICE = "PRIVATE-CHOICE-CANARY"  # Ana's choice told to Ben: Ana and Ben
 ANSWER_TO_CY = "ANSWER-TO-CY-CANARY"  # Ben's answer to Cy's choice: Ben and Cy
+WORDS_BACK = "WORDS-BACK-CANARY"  # Cy's words back to Ben's answer: Ben and Cy
 OLD_NOTE = "OLD-NOTE-CANARY"  # Ben's note on version 1 of Ana's boundary, now at version 2: Ben alone
 # What everyone in the polycule may read.
 SHARED = "Tell me before a sleepover, not after"
@@ -32,7 +33,7 @@ COMMENT = "SHARED-COMMENT: we talked it through"
 EVE_WROTE = "EVE-WROTE: I can live with that"
 AFTER_EVE = "AFTER-EVE-CANARY"
 
-ALL = (JOURNAL, SEALED, PRIVATE_ITEM, PRIVATE_CHOICE, ANSWER_TO_CY, OLD_NOTE, AFTER_EVE)
+ALL = (JOURNAL, SEALED, PRIVATE_ITEM, PRIVATE_CHOICE, ANSWER_TO_CY, WORDS_BACK, OLD_NOTE, AFTER_EVE)
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Cast:
 def forbidden(cast: Cast) -> dict[str, tuple[str, ...]]:
     """For each persona's display name, the words their export and pages must never hold."""
     return {
-        "Ana": (SEALED, ANSWER_TO_CY, OLD_NOTE),
+        "Ana": (SEALED, ANSWER_TO_CY, WORDS_BACK, OLD_NOTE),
         "Ben": (JOURNAL,),
         "Cy": (JOURNAL, SEALED, PRIVATE_ITEM, PRIVATE_CHOICE, OLD_NOTE),
         "Dee": ALL,
@@ -93,6 +94,7 @@ def build() -> Cast:
     cys = choices.share_choice(author=cy, text="I am going to the festival with Noor.")
     choices.answer_choice(member=ben, choice=cys, feeling=Feeling.UNEASY, note=ANSWER_TO_CY)
     choices.answer_choice(member=ana, choice=cys, feeling=Feeling.SAFE, note="Have fun.")
+    choices.write_back(author=cy, choice=cys, to=ben.public_id, note=WORDS_BACK)
 
     sealed = rounds.open_round(
         asker=ana, prompt="What if we moved in together?", participants=[ben.public_id, cy.public_id]

@@ -16,6 +16,7 @@ from accounts.models import User
 from conversations.services import discussions, rounds
 from home.export import export
 from relationships.models import Membership
+from relationships.services import leave_polycule
 from tests.factories import PASSWORD
 from tests.home import export_world as w
 from values import services
@@ -133,6 +134,18 @@ def test_choice_answers_are_read_by_who_shared_it_and_by_each_for_their_own(cast
     assert answers(cast.ana)[festival] == [("Ana", "Have fun.")]
     assert answers(cast.ben)[festival] == [("Ben", w.ANSWER_TO_CY)]
     assert w.PRIVATE_CHOICE not in answers(cast.cy)
+
+
+def test_words_back_are_read_by_who_wrote_them_and_to_whom_alone(cast: w.Cast) -> None:
+    def written_back(member: Membership) -> list[tuple[str, str]]:
+        [here] = export(member.user)["polycules"]
+        return [(r["to"]["name"], r["note"]) for c in here["choices"] for r in c["written_back"]]
+
+    assert written_back(cast.cy) == written_back(cast.ben) == [("Ben", w.WORDS_BACK)]
+    assert written_back(cast.ana) == []
+    leave_polycule(membership=cast.cy)
+    [left] = export(cast.cy.user)["polycules"]
+    assert [r["note"] for r in left["written"]["choice_words_back"]] == [w.WORDS_BACK]
 
 
 def test_a_former_member_gets_only_what_they_wrote(cast: w.Cast) -> None:
