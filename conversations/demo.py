@@ -99,6 +99,7 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
         why="We've been messaging for a few weeks and I'd like to meet properly."
         " I wanted you to hear it from me first.",
         created_at=_ago(1),
+        answers_seen_at=_ago(0.6),  # when he wrote back to Ana; Cy answered since
     )
     choice.items.add(sleepovers)
     ChoiceResponse.objects.create(
@@ -108,7 +109,6 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
         note="It's the first Friday of the school holidays; can we talk about the weekend plan before?",
         created_at=_ago(0.8),
     )
-    ChoiceResponse.objects.create(choice=choice, member=cy, feeling=Feeling.SAFE, created_at=_ago(0.7))
     # Ben writes back to Ana alone; she has not read it yet, so her dashboard tells her.
     ChoiceReply.objects.create(
         choice=choice,
@@ -116,6 +116,8 @@ def seed_conversations(people: dict[str, Membership]) -> bool:
         note="Of course. Thursday evening, before I go? I'll keep Saturday and Sunday for us and the kids.",
         created_at=_ago(0.6),
     )
+    # Cy says it feels safe after that: it waits on Ben's dashboard.
+    ChoiceResponse.objects.create(choice=choice, member=cy, feeling=Feeling.SAFE, created_at=_ago(0.4))
 
     # A "what if" for all three: Ben and Cy have answered; Ana has not, so theirs stay sealed.
     sealed = _round(

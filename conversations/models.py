@@ -183,6 +183,8 @@ class Choice(models.Model):
     everyone = models.BooleanField(default=True)
     items = models.ManyToManyField(Item, blank=True, related_name="choices")
     created_at = models.DateTimeField(default=timezone.now)
+    # When its author last read how it landed: answers after it wait for them on their dashboard.
+    answers_seen_at = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[ChoiceQuerySet] = ChoiceQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -36,6 +36,20 @@ def unanswered_query(membership: Membership) -> QuerySet[Choice]:
     )
 
 
+def newly_answered_query(membership: Membership) -> QuerySet[Choice]:
+    """The member's own choices with an answer (or a changed one) since they last read how it
+    landed: for the dashboard (unordered; ``needs`` reads it with the others)."""
+    if not membership.is_active:
+        return Choice.objects.none()
+    since = ChoiceResponse.objects.filter(choice=OuterRef("pk"), created_at__gt=OuterRef("answers_seen_at"))
+    return Choice.objects.filter(author=membership).filter(Exists(since))
+
+
+def newly_answered(membership: Membership) -> list[Choice]:
+    """One query, whatever the amount of data."""
+    return list(newly_answered_query(membership).select_related("polycule").order_by("-created_at", "-id"))
+
+
 def unread_replies_query(membership: Membership) -> QuerySet[ChoiceReply]:
     """The newest word back on each choice to the member, not read yet: for the dashboard
     (unordered; ``needs`` reads it with the others). Only someone who answered is written to."""
@@ -70,6 +84,7 @@ class Landing:
     answer: ChoiceResponse | None
     reply: ChoiceReply | None
     can_write_back: bool
+    new: bool  # answered since the author last read how it landed
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,11 @@ class ChoicePage:
     def unseen(self) -> bool:
         """Words back to this member that they had not read before this page."""
         return self.reply is not None and self.reply.seen_at is None
+
+    @property
+    def newly_answered(self) -> bool:
+        """Answers its author had not read before this page (empty for anyone else)."""
+        return any(landing.new for landing in self.answers)
 
 
 def choice_page(me: Membership, choice: Choice, *, whole: bool = True) -> ChoicePage:
@@ -114,6 +134,7 @@ def choice_page(me: Membership, choice: Choice, *, whole: bool = True) -> Choice
             answer=latest.get(m.pk),
             reply=written.get(m.pk),
             can_write_back=rules.can_write_back(choice, me, m, answered=m.pk in latest),
+            new=m.pk in latest and latest[m.pk].created_at > choice.answers_seen_at,
         )
         for m in audience
         if m.pk != choice.author_id

@@ -1,8 +1,8 @@
 """What the conversations ask of one member of one polycule now, for the dashboard (home).
 
-The seven lists are the ones their own selectors define (``rounds.waiting``, ``rounds.revealed_unseen``,
-``discussions.talk_requests``, ``choices.unanswered``, ``choices.unread_replies``, ``checkins.my_actions``,
-``checkins.upcoming``):
+The eight lists are the ones their own selectors define (``rounds.waiting``, ``rounds.revealed_unseen``,
+``discussions.talk_requests``, ``choices.unanswered``, ``choices.newly_answered``, ``choices.unread_replies``,
+``checkins.my_actions``, ``checkins.upcoming``):
 the same querysets, read together in ONE query (a UNION ALL, each list's rows with the columns
 the dashboard shows of them and of what they are read with, the other lists' columns NULL),
 then sorted here as each list's selector sorts. The rows are the dashboard's alone: their other
@@ -34,6 +34,7 @@ class Needs:
     rounds_revealed: list[Round]  # answers revealed since the member last looked
     talk_requests: list[TalkRequest]  # someone would like to talk about the member's boundary
     choices: list[Choice]  # shared with the member, not answered yet
+    answered: list[Choice]  # the member's own, answered since they last read how it landed
     replies: list[ChoiceReply]  # words back to the member's answer to a choice, not read yet
     actions: list[Action]  # open actions the member owns
     checkins: list[CheckIn]  # coming up: to know, not to do
@@ -46,6 +47,7 @@ class Needs:
             + len(self.rounds_revealed)
             + len(self.talk_requests)
             + len(self.choices)
+            + len(self.answered)
             + len(self.replies)
             + len(self.actions)
         )
@@ -101,6 +103,12 @@ def _lists(membership: Membership) -> list[_List]:
             ("polycule",),
         ),
         _List(
+            "answered",
+            choices.newly_answered_query(membership),
+            {"": ("id", "public_id", "polycule_id", "text", "created_at")},
+            ("polycule",),
+        ),
+        _List(
             "replies",
             choices.unread_replies_query(membership),
             {
@@ -135,6 +143,7 @@ _ORDER: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "rounds_revealed": (lambda r: (r.created_at, r.id), True),
     "talk_requests": (lambda a: (a.created_at, a.id), False),
     "choices": (lambda c: (c.created_at, c.id), True),
+    "answered": (lambda c: (c.created_at, c.id), True),
     "replies": (lambda r: (r.created_at, r.id), True),
     "actions": (lambda a: (a.due_on is None, a.due_on or _LATE, a.created_at, a.id), False),
     "checkins": (lambda c: (c.scheduled_for, c.id), False),
@@ -237,6 +246,7 @@ def needs(membership: Membership) -> Needs:
         rounds_revealed=found["rounds_revealed"],
         talk_requests=[discussions.talk_request(ask) for ask in found["talk_requests"]],
         choices=found["choices"],
+        answered=found["answered"],
         replies=found["replies"],
         actions=found["actions"],
         checkins=found["checkins"],

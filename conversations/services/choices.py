@@ -138,3 +138,10 @@ def mark_replies_seen(*, member: Membership, choice: Choice) -> None:
     """The member opened the choice and read what its author wrote back: it no longer waits for
     them on their dashboard. The pages skip this when nothing unread is there."""
     ChoiceReply.objects.filter(choice=choice, to=member, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+@acting("member")
+def mark_answers_seen(*, member: Membership, choice: Choice) -> None:
+    """The choice's author opened it and read how it landed: the answers no longer wait for them
+    on their dashboard. The pages skip this when no answer came since they last looked."""
+    Choice.objects.filter(pk=choice.pk, author=member).update(answers_seen_at=timezone.now())

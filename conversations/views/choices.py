@@ -16,7 +16,7 @@ from relationships.services import NotAllowed, RuleError
 from ..forms.choices import AnswerForm, ChoiceForm, WriteBackForm
 from ..models import Choice, Feeling
 from ..selectors import choices as selectors
-from ..services.choices import answer_choice, mark_replies_seen, share_choice, write_back
+from ..services.choices import answer_choice, mark_answers_seen, mark_replies_seen, share_choice, write_back
 
 
 def _posted(request: Request) -> QueryDict | None:
@@ -72,11 +72,14 @@ def render_choice(
 ) -> HttpResponse:
     """The choice's page, or its answers fragment when an htmx action asks for it. ``writing``:
     a word back that was refused, shown under the answer it was for. Opening the page marks
-    what its author wrote back to this member as read."""
+    what its author wrote back to this member as read, and for its author, the answers."""
     partial = fragment and request.htmx
     page = selectors.choice_page(me, choice, whole=not partial)
-    if page.unseen and not partial:
+    opened = request.method == "GET" and not partial
+    if opened and page.unseen:
         mark_replies_seen(member=me, choice=choice)
+    if opened and page.newly_answered:
+        mark_answers_seen(member=me, choice=choice)
     if form is None:
         mine = page.mine
         form = AnswerForm(initial={"feeling": mine.feeling, "note": mine.note} if mine else None)

@@ -84,8 +84,12 @@ def test_talking_choices_what_if_check_in_and_journal(
     ana.page.get_by_role("button", name="Uneasy").click()
     expect(ana.page.locator("main").get_by_text("You said:")).to_be_visible()
     _look(ana, "ana answered the choice", js)
-    ben.go(choice_url)
+    # Ben's dashboard tells him someone answered; the choice shows him how it landed.
+    ben.go("/home/")
+    expect(ben.page.get_by_role("heading", name="How your choices landed")).to_be_visible()
+    ben.page.locator("main").get_by_role("link", name="I'm seeing Sam on Friday").click()
     expect(ben.page.locator("main").get_by_text("It's the first Friday of the holidays.")).to_be_visible()
+    assert ben.page.url.removeprefix(live_server.url) == choice_url
     _look(ben, "ben sees how it landed", js)
     # Ben writes back to Ana alone; her dashboard tells her until she reads it.
     ben.page.get_by_text("Write back to Ana").click()

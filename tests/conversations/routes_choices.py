@@ -44,7 +44,8 @@ ROUTES = [
         302,
         302,
     ),
-    Route("conversations:choice_detail", choice, queries=8, private=True),
+    # Ana reads Ben's answer for the first time: the page marks it read (two writes).
+    Route("conversations:choice_detail", choice, queries=10, private=True),
     # Ben was told and answers; Ana shared it, and has no answer to give.
     Route(
         "conversations:choice_answer",

@@ -38,6 +38,7 @@ def _old(m: Membership) -> dict[str, list[Any]]:
         "rounds_revealed": rounds.revealed_unseen(m),
         "talk_requests": discussions.talk_requests(m),
         "choices": choices.unanswered(m),
+        "answered": choices.newly_answered(m),
         "replies": choices.unread_replies(m),
         "actions": checkins.my_actions(m),
         "checkins": checkins.upcoming(m),
@@ -51,6 +52,7 @@ def _new(m: Membership) -> dict[str, list[Any]]:
         "rounds_revealed": n.rounds_revealed,
         "talk_requests": n.talk_requests,
         "choices": n.choices,
+        "answered": n.answered,
         "replies": n.replies,
         "actions": n.actions,
         "checkins": n.checkins,
@@ -70,6 +72,7 @@ SHOWN: dict[str, Any] = {
         t.note,
     ),
     "choices": lambda c: (c.pk, c.get_absolute_url(), c.text, c.author.display_name, c.created_at),
+    "answered": lambda c: (c.pk, c.get_absolute_url(), c.text, c.created_at),
     "replies": lambda r: (
         r.pk,
         r.choice.get_absolute_url(),
@@ -168,6 +171,8 @@ def test_one_query_reads_what_each_list_reads_in_a_varied_world(
         choice_services.answer_choice(member=m, choice=mine_to_all, feeling=Feeling.OKAY)
         choice_services.write_back(author=ben, choice=mine_to_all, to=m.public_id, note=f"To {m}")
     choice_services.mark_replies_seen(member=ana, choice=mine_to_all)
+    # Ben has new answers to his; Cy read Ben's answer to hers; Ana's has none.
+    choice_services.mark_answers_seen(member=cy, choice=some)
     held = checkin_services.start_checkin(by=ana, title="Now", time_zone="UTC")
     today = now.date()
     for owner, due in ((ben, None), (ben, today + timedelta(days=3)), (cy, today), (ana, None)):
