@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from relationships.models import Membership
 from values.models import Item
 
 from .. import rules
-from ..models import Choice, ChoiceReply, ChoiceResponse
+from ..models import Choice, ChoiceReply, ChoiceResponse, Feeling
 
 RECENT_DAYS = 14
 
@@ -33,6 +34,22 @@ def unanswered_query(membership: Membership) -> QuerySet[Choice]:
         .filter(created_at__gte=since)
         .exclude(author=membership)
         .exclude(Exists(answered))
+    )
+
+
+def where_i_stand(choices: QuerySet[Choice], me: Membership) -> QuerySet[Choice]:
+    """Each choice with what a list shows this member of it, in the same query: how they said it
+    lands (``my_feeling``, its label, "" if they have not), and whether something new waits for
+    them there: answers since they last looked, for its author (``new_answers``); words back they
+    have not read, for anyone else (``words_back``)."""
+    labels = Case(*(When(feeling=value, then=Value(str(label))) for value, label in Feeling.choices), default=Value(""))
+    latest = ChoiceResponse.objects.filter(choice=OuterRef("pk"), member=me).order_by("-created_at", "-id")
+    since = ChoiceResponse.objects.filter(choice=OuterRef("pk"), created_at__gt=OuterRef("answers_seen_at"))
+    unread = ChoiceReply.objects.filter(choice=OuterRef("pk"), to=me, seen_at__isnull=True)
+    return choices.annotate(
+        my_feeling=Coalesce(Subquery(latest.annotate(label=labels).values("label")[:1]), Value("")),
+        new_answers=Exists(since.filter(choice__author=me)),
+        words_back=Exists(unread),
     )
 
 

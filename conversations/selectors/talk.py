@@ -10,6 +10,7 @@ from accounts import paging
 from relationships.models import Membership
 
 from ..models import CheckIn, Choice, Discussion, Round
+from .choices import where_i_stand
 
 LATEST = 8
 
@@ -29,7 +30,9 @@ def talk_page(me: Membership) -> TalkPage:
         .filter(item__isnull=False)
         .select_related("polycule", "item__current_version", "version", "proposal__revision", "started_by")
         .order_by("-created_at")[:LATEST],
-        choices=Choice.objects.visible_to(me).select_related("polycule", "author").order_by("-created_at")[:LATEST],
+        choices=where_i_stand(Choice.objects.visible_to(me), me)
+        .select_related("polycule", "author")
+        .order_by("-created_at")[:LATEST],
         rounds=Round.objects.visible_to(me).select_related("polycule", "asker").order_by("-created_at")[:LATEST],
         upcoming=CheckIn.objects.visible_to(me)
         .filter(held_at__isnull=True, scheduled_for__gte=now - timedelta(hours=12))
@@ -44,7 +47,8 @@ NEWEST = ("-created_at", "-id")
 
 
 def choice_list(me: Membership, *, after: str) -> paging.Page[Choice]:
-    return paging.page(Choice.objects.visible_to(me).select_related("polycule", "author"), NEWEST, after=after)
+    choices = where_i_stand(Choice.objects.visible_to(me), me).select_related("polycule", "author")
+    return paging.page(choices, NEWEST, after=after)
 
 
 def round_list(me: Membership, *, after: str) -> paging.Page[Round]:

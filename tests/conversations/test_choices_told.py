@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from conversations.models import Choice, Feeling
-from conversations.selectors.choices import choice_page, newly_answered
+from conversations.selectors.choices import choice_page, newly_answered, where_i_stand
 from conversations.selectors.needs import count, needs
-from conversations.services.choices import answer_choice, mark_answers_seen, share_choice
+from conversations.services.choices import answer_choice, mark_answers_seen, share_choice, write_back
 from relationships.models import Membership
 from relationships.services import leave_polycule
 from tests.conftest import QueryBudget
@@ -87,3 +87,28 @@ def test_the_authors_page_with_new_answers_stays_within_its_budget(
         assert reading.get(choice.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert reading.get(reverse("home:dashboard")).status_code == 200
+
+
+def test_the_lists_say_where_each_reader_stands_and_nothing_of_anyone_else(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    choice = shared(ben)
+    answer_choice(member=ana, choice=choice, feeling=Feeling.UNEASY, note="Can we talk first?")
+    write_back(author=ben, choice=choice, to=ana.public_id, note="Thursday?")
+    fields = ("my_feeling", "new_answers", "words_back")
+    rows = {m: where_i_stand(Choice.objects.filter(pk=choice.pk), m).get() for m in (ana, ben, cy)}
+    stands = {m: {name: getattr(row, name) for name in fields} for m, row in rows.items()}
+    assert stands[ana] == {"my_feeling": "Uneasy", "new_answers": False, "words_back": True}
+    assert stands[ben] == {"my_feeling": "", "new_answers": True, "words_back": False}
+    assert stands[cy] == {"my_feeling": "", "new_answers": False, "words_back": False}
+    for reader, shown, hidden in (
+        (ana, ("you said: uneasy", "Ben wrote back"), ("new answers",)),
+        (ben, ("new answers",), ("you said", "wrote back")),
+        (cy, ("you haven't said how it lands",), ("uneasy", "wrote back", "new answers")),
+    ):
+        for where in ("conversations:talk", "conversations:choice_list"):
+            html = page(client(reader).get(reverse(where, args=[ana.polycule.public_id])))
+            for words in shown:
+                assert words in html, (reader, where, words)
+            for words in hidden:
+                assert words not in html, (reader, where, words)
