@@ -1,4 +1,5 @@
 import time
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import cast
@@ -19,6 +20,14 @@ class Request(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+def uuid_or_none(text: str | None) -> uuid.UUID | None:
+    """A posted id as a UUID, or None for anything else (absent, empty, made up)."""
+    try:
+        return uuid.UUID(text or "")
+    except ValueError:
+        return None
 
 
 def form_status(form: forms.BaseForm) -> int:

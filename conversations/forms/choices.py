@@ -1,9 +1,9 @@
-import uuid
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 
+from accounts.http import uuid_or_none
 from accounts.widgets import LongText, too_long
 from relationships.models import Membership
 from values.forms import AudienceForm
@@ -94,15 +94,8 @@ class WriteBackForm(forms.Form):
     @classmethod
     def posted(cls, data: QueryDict) -> "WriteBackForm":
         """The form as sent, with the field ids of the answer it was sent under, if any."""
-        to = _uuid(data.get("to", ""))
+        to = uuid_or_none(data.get("to", ""))
         return cls(data, auto_id=f"write-back-{to}-%s" if to else "write-back-%s")
 
     def is_for(self, member: Membership) -> bool:
-        return _uuid(self.data.get("to", "")) == member.public_id
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
+        return uuid_or_none(self.data.get("to", "")) == member.public_id

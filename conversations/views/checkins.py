@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.http import Request, form_status
+from accounts.http import Request, form_status, uuid_or_none
 from relationships.access import log_denial, member_required
 from relationships.models import Membership
 from relationships.services import NotAllowed, RuleError
@@ -47,13 +47,6 @@ def _status(exc: RuleError) -> int:
     if isinstance(exc, NotAllowed):
         return 403
     return 422 if isinstance(exc, services.Invalid) else 409
-
-
-def _uuid(value: str | None) -> UUID | None:
-    try:
-        return UUID(value or "")
-    except ValueError:
-        return None
 
 
 @require_safe
@@ -232,7 +225,7 @@ def action_done(request: Request, me: Membership, action_id: UUID) -> HttpRespon
     if action is None:
         raise Http404
     # The check-in whose page the button was on: the action's own, or a later one it was carried to.
-    shown_on = _uuid(request.POST.get("shown_on")) or action.checkin.public_id
+    shown_on = uuid_or_none(request.POST.get("shown_on")) or action.checkin.public_id
     error = None
     try:
         services.finish_action(member=me, action=action)
