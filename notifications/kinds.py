@@ -13,6 +13,9 @@ class Kind(models.TextChoices):
     TALK = "talk", "Someone would like to talk about a boundary of yours"
     ROUND = "round", "A “what if” waiting for your answer"
     REVEALED = "revealed", "A “what if” whose answers are revealed"
+    CHOICE = "choice", "A choice shared with you"
+    LANDED = "landed", "How a choice you shared landed"
+    WORDS_BACK = "wordsback", "A word back about how a choice landed for you"
     NUDGE = "nudge", "A reminder to answer a proposal"
     ACTION = "action", "An action of yours that is due"
     CHECKIN = "checkin", "A check-in tomorrow"
@@ -35,6 +38,9 @@ DEFAULTS: dict[Kind, Delivery] = {
     Kind.TALK: Delivery.AT_ONCE,
     Kind.ROUND: Delivery.AT_ONCE,
     Kind.REVEALED: Delivery.DIGEST,
+    Kind.CHOICE: Delivery.AT_ONCE,
+    Kind.LANDED: Delivery.DIGEST,
+    Kind.WORDS_BACK: Delivery.AT_ONCE,
     Kind.NUDGE: Delivery.AT_ONCE,
     Kind.ACTION: Delivery.AT_ONCE,
     Kind.CHECKIN: Delivery.DIGEST,

@@ -8,7 +8,6 @@ from django.utils import timezone
 from conversations.services import checkins as checkin_services
 from conversations.services import discussions, journal
 from conversations.services import rounds as round_services
-from conversations.services.choices import share_choice
 from notifications import services
 from notifications.kinds import DEFAULTS, Delivery, Kind
 from notifications.models import Notice
@@ -33,9 +32,10 @@ def collect(now: datetime | None = None) -> int:
 
 def test_what_waits_on_the_person_comes_at_once_and_the_rest_in_the_digest_by_default() -> None:
     assert set(DEFAULTS) == set(Kind)
-    waiting_on_me = {Kind.VERSION, Kind.PROPOSAL, Kind.OBJECTION, Kind.SUGGESTION, Kind.TALK, Kind.ROUND}
-    assert all(DEFAULTS[kind] == Delivery.AT_ONCE for kind in waiting_on_me | {Kind.NUDGE, Kind.ACTION})
-    news = {Kind.DECIDED, Kind.REVEALED, Kind.CHECKIN, Kind.REVIEW, Kind.MEMBERS}
+    waiting_on_me = {Kind.VERSION, Kind.PROPOSAL, Kind.OBJECTION, Kind.SUGGESTION, Kind.TALK, Kind.ROUND, Kind.CHOICE}
+    personal = {Kind.NUDGE, Kind.ACTION, Kind.WORDS_BACK}
+    assert all(DEFAULTS[kind] == Delivery.AT_ONCE for kind in waiting_on_me | personal)
+    news = {Kind.DECIDED, Kind.REVEALED, Kind.CHECKIN, Kind.REVIEW, Kind.MEMBERS, Kind.LANDED}
     assert all(DEFAULTS[kind] == Delivery.DIGEST for kind in news)
 
 
@@ -247,12 +247,11 @@ def test_collecting_again_records_nothing_twice(ana: Membership, ben: Membership
     assert Notice.objects.count() == first
 
 
-def test_a_journal_a_choice_or_a_comment_is_never_a_notice(ana: Membership, ben: Membership, cy: Membership) -> None:
+def test_a_journal_entry_or_a_comment_is_never_a_notice(ana: Membership, ben: Membership, cy: Membership) -> None:
     collect()
     before = Notice.objects.count()
     entry = journal.write_entry(author=ana.user, text="Only mine")
     assert entry.pk
-    share_choice(author=ana, text="I'm going away for the weekend")
     item = boundary(ben)
     discussions.comment_about(author=ana, item=item, version=current(item), text="A comment")
     collect()

@@ -10,9 +10,10 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from accounts.models import OutboundMail
+from conversations.models import Feeling
 from conversations.services import checkins, discussions, journal
 from conversations.services import rounds as round_services
-from conversations.services.choices import share_choice
+from conversations.services.choices import answer_choice, share_choice, write_back
 from notifications import letters, services, unsubscribe
 from notifications.kinds import Kind
 from notifications.letters import HEADINGS
@@ -39,8 +40,8 @@ TITLES = {
     "TITLECANARY-prompt",
     "TITLECANARY-review",
 }
-# Words that no mail ever carries: texts, whys, notes, comments, choices, topics, actions,
-# answers, a journal, a sealed answer, and a boundary Cy may not see (its title included).
+# Words that no mail ever carries: texts, whys, notes, comments, choices, how they landed and
+# words back, topics, actions, answers, a journal, a sealed answer, and a boundary Cy may not see (its title included).
 NEVER = "WORDSCANARY"
 JOURNAL = "JOURNAL-CANARY"
 SEALED = "SEALED-CANARY"
@@ -91,6 +92,11 @@ def _plant(ana: Membership, ben: Membership, cy: Membership) -> datetime:
     checkins.agree_action(member=ben, checkin=checkin, owner=ana, text=f"{NEVER}-action", due_on=tomorrow)
 
     share_choice(author=ben, text=f"{NEVER}-choice", why=f"{NEVER}-choice-why")
+    theirs_to_answer = share_choice(author=cy, text=f"{NEVER}-cy-choice")
+    answer_choice(member=ana, choice=theirs_to_answer, feeling=Feeling.UNEASY, note=f"{NEVER}-feeling-note")
+    write_back(author=cy, choice=theirs_to_answer, to=ana.public_id, note=f"{NEVER}-words-back")
+    my_choice = share_choice(author=ana, text=f"{NEVER}-ana-choice")
+    answer_choice(member=ben, choice=my_choice, feeling=Feeling.OKAY, note=f"{NEVER}-ben-feeling-note")
     journal.write_entry(author=ana.user, text=f"{JOURNAL} Ana's own")
     journal.write_entry(author=ben.user, text=f"{JOURNAL} Ben's own")
     return checkin.scheduled_for
