@@ -106,7 +106,7 @@ def _about_landed(notice: Notice, choice: Choice, answer: tuple[int, int, str] |
         return Gone(MISSING)
     if choice.answers_seen_at >= notice.happened_at:
         return Gone(SEEN)  # its author opened the choice since: they read how it landed
-    sentence = f"{answer[2]} said how a choice you shared lands for them."
+    sentence = f"{answer[2]} said how a choice you shared lands."
     # One line per person and choice, however often they changed their answer.
     return About(Kind.LANDED, choice.polycule.name, sentence, url, thing=f"{url}#{answer[1]}")
 
@@ -116,5 +116,5 @@ def _about_back(notice: Notice, choice: Choice, reply: tuple[int, int, datetime 
         return Gone(MISSING)
     if reply[2] is not None:
         return Gone(SEEN)
-    sentence = f"{choice.author.display_name} wrote back about how their choice landed for you."
+    sentence = f"{choice.author.display_name} wrote back to how a choice landed for you."
     return About(Kind.WORDS_BACK, choice.polycule.name, sentence, url)

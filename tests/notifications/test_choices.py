@@ -84,8 +84,8 @@ def test_how_a_choice_landed_is_told_to_its_author_alone_in_the_digest_once_per_
     (digest,) = mails_to(ben)
     body = text_of(digest)
     assert "How your choices landed" in body
-    assert body.count("Ana said how a choice you shared lands for them.") == 1
-    assert body.count("Cy said how a choice you shared lands for them.") == 1
+    assert body.count("Ana said how a choice you shared lands.") == 1
+    assert body.count("Cy said how a choice you shared lands.") == 1
     assert choice.get_absolute_url() in body
 
 
@@ -113,7 +113,7 @@ def test_a_word_back_is_told_at_once_to_the_person_written_to_alone(
     assert notices_of(ana, Kind.WORDS_BACK)[0].delivery == Delivery.AT_ONCE
     assert not words_back_to(cy)
     (word,) = mails_to(ana)
-    assert "Ben wrote back about how their choice landed for you." in text_of(word)
+    assert "Ben wrote back to how a choice landed for you." in text_of(word)
     assert word.subject == f"A word back about a choice in {ana.polycule.name}"
 
 
