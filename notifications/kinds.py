@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     DECIDED = "decided", "A proposal adopted or withdrawn"
     SUGGESTION = "suggestion", "A suggestion for a boundary of yours"
     TALK = "talk", "Someone would like to talk about a boundary of yours"
+    WROTE = "wrote", "Someone wrote in a conversation you took part in"
     ROUND = "round", "A “what if” waiting for your answer"
     REVEALED = "revealed", "A “what if” whose answers are revealed"
     CHOICE = "choice", "A choice shared with you"
@@ -36,6 +37,7 @@ DEFAULTS: dict[Kind, Delivery] = {
     Kind.DECIDED: Delivery.DIGEST,
     Kind.SUGGESTION: Delivery.AT_ONCE,
     Kind.TALK: Delivery.AT_ONCE,
+    Kind.WROTE: Delivery.DIGEST,
     Kind.ROUND: Delivery.AT_ONCE,
     Kind.REVEALED: Delivery.DIGEST,
     Kind.CHOICE: Delivery.AT_ONCE,

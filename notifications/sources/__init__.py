@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..models import Notice
-from . import choices, items, members, talk
+from . import choices, comments, items, members, talk
 from .base import About, Candidate, Found, Gone
 
 __all__ = ["About", "Candidate", "Found", "Gone", "about", "candidates"]
 
-_SOURCES = (items, talk, choices, members)
+_SOURCES = (items, talk, choices, comments, members)
 _BY_PREFIX = {prefix: source for source in _SOURCES for prefix in source.PREFIXES}
 
 

@@ -3,7 +3,7 @@ coming due; check-ins coming up. Read from what conversations keeps; it never ca
 
 A round's answers are never read: only who has answered (member ids), as the round's page
 shows it. A prompt travels only as a title, to someone who chose titles. Nothing here reads a
-journal or a comment; choices have a module of their own (``choices``)."""
+journal; choices and comments have modules of their own (``choices``, ``comments``)."""
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence

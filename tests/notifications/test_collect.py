@@ -35,7 +35,7 @@ def test_what_waits_on_the_person_comes_at_once_and_the_rest_in_the_digest_by_de
     waiting_on_me = {Kind.VERSION, Kind.PROPOSAL, Kind.OBJECTION, Kind.SUGGESTION, Kind.TALK, Kind.ROUND, Kind.CHOICE}
     personal = {Kind.NUDGE, Kind.ACTION, Kind.WORDS_BACK}
     assert all(DEFAULTS[kind] == Delivery.AT_ONCE for kind in waiting_on_me | personal)
-    news = {Kind.DECIDED, Kind.REVEALED, Kind.CHECKIN, Kind.REVIEW, Kind.MEMBERS, Kind.LANDED}
+    news = {Kind.DECIDED, Kind.REVEALED, Kind.CHECKIN, Kind.REVIEW, Kind.MEMBERS, Kind.LANDED, Kind.WROTE}
     assert all(DEFAULTS[kind] == Delivery.DIGEST for kind in news)
 
 
@@ -247,7 +247,7 @@ def test_collecting_again_records_nothing_twice(ana: Membership, ben: Membership
     assert Notice.objects.count() == first
 
 
-def test_a_journal_entry_or_a_comment_is_never_a_notice(ana: Membership, ben: Membership, cy: Membership) -> None:
+def test_a_journal_entry_or_a_first_comment_is_never_a_notice(ana: Membership, ben: Membership, cy: Membership) -> None:
     collect()
     before = Notice.objects.count()
     entry = journal.write_entry(author=ana.user, text="Only mine")

@@ -66,6 +66,9 @@ def _plant(ana: Membership, ben: Membership, cy: Membership) -> datetime:
     talk = Acknowledgment.Answer.TALK
     values.acknowledge(member=cy, item=mine, version_number=1, answer=talk, note=f"{NEVER}-ack-note")
     discussions.comment_about(author=cy, item=mine, version=current(mine), text=f"{NEVER}-comment")
+    # Ana wrote about Ben's boundary, then Ben did: she is told someone wrote where she took part.
+    discussions.comment_about(author=ana, item=theirs, version=current(theirs), text=f"{NEVER}-ana-comment")
+    discussions.comment_about(author=ben, item=theirs, version=current(theirs), text=f"{NEVER}-ben-comment")
     values.acknowledge(member=cy, item=theirs, version_number=1, answer=talk, note=f"{NEVER}-cy-note")
 
     my_proposal = _proposed(ana, "TITLECANARY-ana-proposal", "ana-proposal")
