@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from .kinds import Delivery, Kind
+from .kinds import GROUPS, Delivery, Kind
 from .settings_selectors import PreferencesPage
 from .settings_services import HALF_QUIET, SAME_QUIET_TIMES, UNKNOWN_ZONE, time_zones
 
@@ -88,8 +88,9 @@ class PreferencesForm(forms.Form):
                 },
             )
 
-    def kind_fields(self) -> list[forms.BoundField]:
-        return [self[kind_field(kind)] for kind in Kind]
+    def kind_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The kinds' fields, grouped as the page shows them (``kinds.GROUPS``)."""
+        return [(heading, [self[kind_field(kind)] for kind in kinds]) for heading, kinds in GROUPS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

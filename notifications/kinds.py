@@ -49,3 +49,34 @@ DEFAULTS: dict[Kind, Delivery] = {
     Kind.REVIEW: Delivery.DIGEST,
     Kind.MEMBERS: Delivery.DIGEST,
 }
+
+# How the settings page groups the kinds, each kind in one group, in the page's order.
+GROUPS: tuple[tuple[str, tuple[Kind, ...]], ...] = (
+    (
+        "Boundaries, values and agreements",
+        (
+            Kind.VERSION,
+            Kind.PROPOSAL,
+            Kind.OBJECTION,
+            Kind.NUDGE,
+            Kind.SUGGESTION,
+            Kind.TALK,
+            Kind.DECIDED,
+            Kind.REVIEW,
+        ),
+    ),
+    (
+        "Talking together",
+        (
+            Kind.CHOICE,
+            Kind.WORDS_BACK,
+            Kind.LANDED,
+            Kind.ROUND,
+            Kind.REVEALED,
+            Kind.WROTE,
+            Kind.CHECKIN,
+            Kind.ACTION,
+        ),
+    ),
+    ("Your polycules", (Kind.MEMBERS,)),
+)

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import User
 from notifications import settings_services as services
-from notifications.kinds import DEFAULTS, Delivery, Kind
+from notifications.kinds import DEFAULTS, GROUPS, Delivery, Kind
 from notifications.models import KindChoice, Preferences
 from notifications.settings_selectors import deliveries_of, preferences_of, preferences_page
 from relationships.models import Membership
@@ -117,3 +117,8 @@ def test_the_offered_time_zones_are_every_zone_sorted() -> None:
     zones = services.time_zones()
     assert list(zones) == sorted(zones)
     assert {"Europe/Paris", "America/Chicago", "UTC"} <= set(zones)
+
+
+def test_the_settings_page_groups_every_kind_once() -> None:
+    grouped = [kind for _, kinds in GROUPS for kind in kinds]
+    assert sorted(grouped) == sorted(Kind)
