@@ -9,8 +9,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
 from django.core.mail import EmailMessage
+from django.urls import reverse
 
 from notifications.kinds import Delivery, Kind
 from relationships.models import Membership
