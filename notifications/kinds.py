@@ -11,7 +11,7 @@ class Kind(models.TextChoices):
     DECIDED = "decided", "A proposal adopted or withdrawn"
     SUGGESTION = "suggestion", "A suggestion for a boundary of yours"
     TALK = "talk", "Someone would like to talk about a boundary of yours"
-    WROTE = "wrote", "Someone wrote in a conversation you took part in"
+    WROTE = "wrote", "Someone wrote in a conversation you are part of"
     ROUND = "round", "A “what if” waiting for your answer"
     REVEALED = "revealed", "A “what if” whose answers are revealed"
     CHOICE = "choice", "A choice shared with you"

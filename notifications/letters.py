@@ -35,7 +35,7 @@ HEADINGS: dict[Kind, str] = {
     Kind.DECIDED: "Proposals decided",
     Kind.REVEALED: "“What if” answers revealed",
     Kind.LANDED: "How your choices landed",
-    Kind.WROTE: "Conversations you took part in",
+    Kind.WROTE: "Conversations you are part of",
     Kind.CHECKIN: "Check-ins coming up",
     Kind.REVIEW: "Due for a look together",
     Kind.MEMBERS: "Who joined or left",

@@ -1,6 +1,7 @@
-"""Notices from discussions: someone wrote in a conversation you took part in. Told, in the
-digest by default, to those who wrote in it before, never to whoever wrote, nor to someone who
-muted it or wrote in it again since. Read from what conversations keeps; it never calls here.
+"""Notices from discussions: someone wrote in a conversation you are part of. Told, in the
+digest by default, to whoever it is about (a boundary's owner, a proposal's proposer) and to
+those who wrote in it before; never to whoever wrote, nor to someone who muted it or wrote in it
+again since. Read from what conversations keeps; it never calls here.
 
 A comment's words are never read: only who wrote, where and when. A mail names the item (or
 the round's prompt) only for someone who chose titles."""
@@ -28,20 +29,25 @@ def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
     fresh = list(Comment.objects.filter(created_at__gt=since, created_at__lte=now))
     if not fresh:
         return
-    # When each person first wrote in each of these conversations: one query for all of them.
+    talked = {c.discussion_id for c in fresh}
+    # Who is part of each conversation, and since when: whoever it is about (a boundary's owner,
+    # a proposal's proposer) from the start, anyone else from the first time they wrote in it.
+    part: dict[int, dict[int, datetime | None]] = defaultdict(dict)
+    about_whom = Discussion.objects.filter(pk__in=talked).values_list("pk", "item__owner_id", "proposal__proposer_id")
+    for discussion_id, *concerned in about_whom:
+        part[discussion_id].update((pk, None) for pk in concerned if pk is not None)
     first = (
-        Comment.objects.filter(discussion_id__in={c.discussion_id for c in fresh})
+        Comment.objects.filter(discussion_id__in=talked)
         .values_list("discussion_id", "author_id")
         .annotate(at=Min("created_at"))
     )
-    writers: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     for discussion_id, author_id, at in first:
-        writers[discussion_id].append((author_id, at))
-    people = Membership.objects.in_bulk({author for rows in writers.values() for author, _ in rows})
+        part[discussion_id].setdefault(author_id, at)
+    people = Membership.objects.in_bulk({pk for members in part.values() for pk in members})
     for comment in fresh:
-        for author_id, at in writers[comment.discussion_id]:
-            if author_id != comment.author_id and at < comment.created_at:
-                yield Candidate(people[author_id], Kind.WROTE, f"{COMMENT}:{comment.pk}", comment.created_at)
+        for member_id, since_at in part[comment.discussion_id].items():
+            if member_id != comment.author_id and (since_at is None or since_at < comment.created_at):
+                yield Candidate(people[member_id], Kind.WROTE, f"{COMMENT}:{comment.pk}", comment.created_at)
 
 
 # What each notice is about, read again when it is about to go and when its mail is written
@@ -85,13 +91,19 @@ def about(notices: Sequence[Notice], now: datetime) -> dict[int, Found]:
             still_there(notice, audiences[discussion.pk])
             or (Gone(MUTED) if place in muted else None)
             or (Gone(ANSWERED) if last.get(place, comment.created_at) > comment.created_at else None)
-            or _about(comment, discussion)
+            or _about(comment, discussion, notice.membership_id)
         )
     return found
 
 
-def _about(comment: Comment, discussion: Discussion) -> About:
-    sentence = f"{comment.author.display_name} wrote in a conversation you took part in."
+def _about(comment: Comment, discussion: Discussion, member_id: int) -> About:
+    name = comment.author.display_name
+    if discussion.item is not None and discussion.item.owner_id == member_id:  # only boundaries have owners
+        sentence = f"{name} wrote about your boundary."
+    elif discussion.proposal is not None and discussion.proposal.proposer_id == member_id:
+        sentence = f"{name} wrote about your proposal."
+    else:
+        sentence = f"{name} wrote in a conversation you took part in."
     if discussion.round is not None:
         title = Truncator(discussion.round.prompt).chars(PROMPT_SHOWN)
     else:

@@ -1,6 +1,7 @@
-"""Being told that someone wrote in a conversation you took part in: in the digest by default,
-to those who wrote in it before, never to whoever wrote, nor to someone who muted it or wrote
-again since; one line per conversation, and never the words."""
+"""Being told that someone wrote in a conversation you are part of: in the digest by default, to
+whoever it is about (a boundary's owner, a proposal's proposer) and to those who wrote in it
+before; never to whoever wrote, nor to someone who muted it or wrote again since; one line per
+conversation, and never the words."""
 
 import pytest
 
@@ -13,7 +14,7 @@ from notifications.models import Notice
 from relationships.models import Membership
 from relationships.services import leave_polycule
 from tests.conversations.routes_rounds import ask
-from tests.values.build import boundary, current
+from tests.values.build import adopted, boundary, current, proposed
 from values import services as values
 from values.models import Item
 
@@ -35,14 +36,16 @@ def told() -> list[str]:
 
 
 def digest_lines(member: Membership) -> list[str]:
-    return [line for m in mails_to(member) for line in text_of(m).splitlines() if "wrote in a conversation" in line]
+    return [line for m in mails_to(member) for line in text_of(m).splitlines() if " wrote " in line]
 
 
 def test_a_comment_is_told_in_the_digest_to_those_who_wrote_there_before_and_nobody_else(
     ana: Membership, ben: Membership, cy: Membership
 ) -> None:
-    item = boundary(ben)
-    said(ana, item)
+    item = adopted(ana, ben, cy)  # an agreement: nobody's own
+    said(ana, item)  # the first word: nobody wrote before
+    services.collect()
+    assert told() == []
     said(ben, item)  # Ana wrote before: told; Cy, who never wrote there, is not
     services.collect()
     assert told() == ["Ana"]
@@ -78,16 +81,32 @@ def test_someone_who_left_or_no_longer_sees_it_is_not_told(ana: Membership, ben:
     item = boundary(ben)
     said(ana, item)
     said(cy, item)
-    said(ben, item)
+    bens = said(ben, item)
     services.collect()
     leave_polycule(membership=cy)
     values.set_boundary_audience(owner=ben, item=item, everyone=False, audience=[])
     tick(now=tomorrow_after_the_digest())
     assert not digest_lines(ana)
-    assert {n.membership.display_name: n.why_skipped for n in Notice.objects.filter(kind=Kind.WROTE)} == {
+    of_bens = Notice.objects.filter(key=f"comment:{bens.pk}").select_related("membership")
+    assert {n.membership.display_name: n.why_skipped for n in of_bens} == {
         "Ana": "cannot see it",
         "Cy": "left the polycule",
     }
+
+
+def test_whoever_a_conversation_is_about_is_told_from_its_first_word(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = boundary(ben)
+    said(cy, item)
+    proposal = proposed(ana)
+    discussions.comment_about(author=cy, item=proposal.item, proposal=proposal, text=f"{WORDS} on the proposal")
+    services.collect()
+    assert told() == ["Ana", "Ben"]
+    tick()
+    tick(now=tomorrow_after_the_digest())
+    assert [line.split(": ", 1)[1] for line in digest_lines(ben)] == ["Cy wrote about your boundary."]
+    assert [line.split(": ", 1)[1] for line in digest_lines(ana)] == ["Cy wrote about your proposal."]
 
 
 def test_the_talk_under_a_what_if_is_told_to_those_who_wrote_in_it(
