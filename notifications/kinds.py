@@ -19,7 +19,7 @@ class Kind(models.TextChoices):
     WORDS_BACK = "wordsback", "A word back about how a choice landed for you"
     NUDGE = "nudge", "A reminder to answer a proposal"
     ACTION = "action", "An action of yours that is due"
-    CHECKIN = "checkin", "A check-in tomorrow"
+    CHECKIN = "checkin", "A check-in planned, and the day before it"
     REVIEW = "review", "Something due for a look together"
     MEMBERS = "members", "Someone joined or left a polycule"
 

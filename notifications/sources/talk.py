@@ -1,5 +1,5 @@
 """Notices from the conversations: "what if" rounds asked, still waiting, or revealed; actions
-coming due; check-ins coming up. Read from what conversations keeps; it never calls here.
+coming due; check-ins planned, and coming up. Read from what conversations keeps; it never calls here.
 
 A round's answers are never read: only who has answered (member ids), as the round's page
 shows it. A prompt travels only as a title, to someone who chose titles. Nothing here reads a
@@ -43,6 +43,7 @@ ROUND = "round"
 ACTION = "action"
 CHECKIN = "checkin"
 PREFIXES = (ROUND, ACTION, CHECKIN)
+PLANNED = "planned"
 
 # A round still waiting this long after it was asked reminds those who have not answered, once.
 REMIND_AFTER = timedelta(days=3)
@@ -54,7 +55,7 @@ PROMPT_SHOWN = 80
 def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
     yield from _rounds(since, now)
     yield from _actions(now)
-    yield from _checkins(now)
+    yield from _checkins(since, now)
 
 
 def _rounds(since: datetime, now: datetime) -> Iterator[Candidate]:
@@ -98,7 +99,15 @@ def _actions(now: datetime) -> Iterator[Candidate]:
             yield Candidate(action.owner, Kind.ACTION, f"{ACTION}:{action.pk}:{action.due_on.isoformat()}", now)
 
 
-def _checkins(now: datetime) -> Iterator[Candidate]:
+def _checkins(since: datetime, now: datetime) -> Iterator[Candidate]:
+    # Planned more than a day ahead: told when planned, to keep the day free (nearer than that,
+    # the day before's notice below says it).
+    planned = CheckIn.objects.filter(
+        created_at__gt=since, created_at__lte=now, held_at__isnull=True, scheduled_for__gt=now + CHECKIN_AHEAD
+    )
+    for checkin in planned:
+        for member in others(checkin.audience(), checkin.created_by_id):
+            yield Candidate(member, Kind.CHECKIN, f"{CHECKIN}:{checkin.pk}:{PLANNED}", checkin.created_at)
     soon = CheckIn.objects.filter(held_at__isnull=True, scheduled_for__gt=now, scheduled_for__lte=now + CHECKIN_AHEAD)
     for checkin in soon:
         for member in checkin.audience():
@@ -197,7 +206,7 @@ def _about_actions(notices: list[Notice]) -> dict[int, Found]:
 def _about_checkins(notices: list[Notice], now: datetime) -> dict[int, Found]:
     if not notices:
         return {}
-    checkins = CheckIn.objects.select_related("polycule").in_bulk({number(n.key) for n in notices})
+    checkins = CheckIn.objects.select_related("polycule", "created_by").in_bulk({number(n.key) for n in notices})
     found: dict[int, Found] = {}
     for notice in notices:
         checkin = checkins.get(number(notice.key))
@@ -214,6 +223,8 @@ def _about_checkins(notices: list[Notice], now: datetime) -> dict[int, Found]:
             continue
         at = when(checkin)
         sentence = f"A check-in is planned for {at.local} ({at.zone} time)."
+        if notice.key.endswith(f":{PLANNED}"):
+            sentence = f"{checkin.created_by.display_name} planned a check-in for {at.local} ({at.zone} time)."
         url = absolute(checkin.get_absolute_url())
         found[notice.pk] = About(Kind.CHECKIN, checkin.polycule.name, sentence, url, checkin.title)
     return found

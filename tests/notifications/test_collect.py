@@ -3,6 +3,7 @@ and event, never about one's own action, never to anyone who may not see the thi
 
 from datetime import UTC, datetime, time, timedelta
 
+from django.core import mail
 from django.utils import timezone
 
 from conversations.services import checkins as checkin_services
@@ -178,10 +179,28 @@ def test_a_check_in_within_a_day_is_told_to_everyone_it_is_for(
         everyone=False,
         audience=[ben.public_id],
     )
-    far = soon + timedelta(days=3)
-    checkin_services.plan_checkin(by=ana, title="Later", day=far.date(), at=time(far.hour), time_zone="UTC")
     collect()
-    assert told(Kind.CHECKIN) == {"Ana", "Ben"}
+    assert told(Kind.CHECKIN) == {"Ana", "Ben"}  # the day before, its planner too: no "planned" as well
+    assert all(":planned" not in n.key for n in Notice.objects.all())
+
+
+def test_a_check_in_planned_days_ahead_is_told_to_the_others_then_and_to_everyone_the_day_before(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    far = timezone.now().astimezone(UTC) + timedelta(days=3)
+    checkin = checkin_services.plan_checkin(by=ana, title="Later", day=far.date(), at=time(far.hour), time_zone="UTC")
+    collect()
+    planned = f"checkin:{checkin.pk}:planned"
+    assert {n.membership.display_name for n in Notice.objects.filter(key=planned).select_related("membership")} == {
+        "Ben",
+        "Cy",
+    }
+    assert told(Kind.CHECKIN) == {"Ben", "Cy"}
+    services.tick(now=later(days=1, hours=1))  # everyone's digest hour has come round once
+    (digest,) = [m for m in mail.outbox if ben.user.email in m.to and "check-in" in m.body]
+    assert "Ana planned a check-in for " in digest.body, digest.body
+    collect(now=checkin.scheduled_for - timedelta(hours=12))
+    assert told(Kind.CHECKIN) == {"Ana", "Ben", "Cy"}
 
 
 def test_an_item_due_for_review_is_told_to_its_whole_audience_once_per_due_date(
