@@ -5,9 +5,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.text import Truncator
+
 from accounts.mail import site_url
+from conversations.models import Round
 from relationships.models import Membership
-from values.models import Item
+from values.models import Item, Proposal
 
 from ..kinds import Kind
 from ..models import Notice
@@ -65,6 +68,19 @@ MOVED = "moved"
 PAST = "past"
 SEEN = "seen already"
 MUTED = "muted"
+
+
+# How much of a round's prompt a mail shows, as its title, to someone who chose titles.
+PROMPT_SHOWN = 80
+
+
+def prompt_title(round: Round) -> str:
+    return Truncator(round.prompt).chars(PROMPT_SHOWN)
+
+
+def proposal_title(proposal: Proposal) -> str:
+    """Its current wording's title (``revision`` read with it)."""
+    return proposal.revision.title if proposal.revision is not None else ""
 
 
 def absolute(path: str) -> str:

@@ -11,18 +11,29 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from django.db.models import Max, Min
-from django.utils.text import Truncator
 
 from conversations.models import Comment, Discussion, Mute
 from relationships.models import Membership
 
 from ..kinds import Kind
 from ..models import Notice
-from .base import ANSWERED, MISSING, MUTED, About, Candidate, Found, Gone, absolute, number, still_there
+from .base import (
+    ANSWERED,
+    MISSING,
+    MUTED,
+    About,
+    Candidate,
+    Found,
+    Gone,
+    absolute,
+    number,
+    prompt_title,
+    proposal_title,
+    still_there,
+)
 
 COMMENT = "comment"
 PREFIXES = (COMMENT,)
-PROMPT_SHOWN = 80
 
 
 def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
@@ -59,7 +70,7 @@ def about(notices: Sequence[Notice], now: datetime) -> dict[int, Found]:
         "discussion__polycule",
         "discussion__item",
         "discussion__version",
-        "discussion__proposal",
+        "discussion__proposal__revision",
         "discussion__round",
     ).in_bulk({number(n.key) for n in notices})
     discussions = {c.discussion_id for c in comments.values()}
@@ -105,7 +116,9 @@ def _about(comment: Comment, discussion: Discussion, member_id: int) -> About:
     else:
         sentence = f"{name} wrote in a conversation you took part in."
     if discussion.round is not None:
-        title = Truncator(discussion.round.prompt).chars(PROMPT_SHOWN)
+        title = prompt_title(discussion.round)
+    elif discussion.proposal is not None:
+        title = proposal_title(discussion.proposal)  # a new item's has no title of its own yet
     else:
         assert discussion.item is not None
         title = discussion.item.current_title

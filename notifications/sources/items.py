@@ -32,6 +32,7 @@ from .base import (
     absolute,
     number,
     others,
+    proposal_title,
     still_there,
 )
 
@@ -60,10 +61,6 @@ def _name(member: Membership | None) -> str:
 
 def _noun(item: Item) -> str:
     return NOUN.get(ItemKind(item.kind), "item")
-
-
-def _proposal_title(proposal: Proposal) -> str:
-    return proposal.revision.title if proposal.revision is not None else ""
 
 
 # Who is told
@@ -216,7 +213,7 @@ def _about_event(event: Event, notice: Notice) -> Found:
     proposal = event.proposal
     if proposal is None:
         return Gone(MISSING)
-    title = _proposal_title(proposal)
+    title = proposal_title(proposal)
     if event.kind in (Event.Kind.PROPOSAL_OPENED, Event.Kind.PROPOSAL_AMENDED):
         gone = _still_open(proposal, notice.membership_id)
         if gone:
@@ -323,7 +320,7 @@ def _about_nudges(notices: list[Notice], audiences: Audiences) -> dict[int, Foun
         gone = still_there(notice, audiences.of(proposal.item)) or _still_open(proposal, notice.membership_id)
         sentence = f"{_name(nudge.by)} would love to hear from you on a proposal."
         found[notice.pk] = gone or About(
-            Kind.NUDGE, proposal.item.polycule.name, sentence, _url(proposal), _proposal_title(proposal)
+            Kind.NUDGE, proposal.item.polycule.name, sentence, _url(proposal), proposal_title(proposal)
         )
     return found
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.utils import dateformat
-from django.utils.text import Truncator
 
 from conversations.models import Action, CheckIn, Round, RoundAnswer, RoundParticipant
 from conversations.selectors.checkins import when
@@ -36,6 +35,7 @@ from .base import (
     among,
     number,
     others,
+    prompt_title,
     still_there,
 )
 
@@ -49,7 +49,6 @@ PLANNED = "planned"
 REMIND_AFTER = timedelta(days=3)
 # A check-in this close is worth a word to everyone it is for.
 CHECKIN_AHEAD = timedelta(hours=24)
-PROMPT_SHOWN = 80
 
 
 def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
@@ -154,7 +153,7 @@ def _about_rounds(notices: list[Notice]) -> dict[int, Found]:
 
 def _about_round(notice: Notice, round: Round, place: RoundParticipant, answered: bool) -> Found:
     url = absolute(round.get_absolute_url())
-    prompt = Truncator(round.prompt).chars(PROMPT_SHOWN)
+    prompt = prompt_title(round)
     polycule = round.polycule.name
     if notice.key.endswith(":revealed"):
         if place.seen_reveal_at is not None:

@@ -99,14 +99,17 @@ def test_whoever_a_conversation_is_about_is_told_from_its_first_word(
 ) -> None:
     item = boundary(ben)
     said(cy, item)
-    proposal = proposed(ana)
+    proposal = proposed(ana, title="A new agreement's title")
     discussions.comment_about(author=cy, item=proposal.item, proposal=proposal, text=f"{WORDS} on the proposal")
+    prefer(ana, include_titles=True)
     services.collect()
     assert told() == ["Ana", "Ben"]
     tick()
     tick(now=tomorrow_after_the_digest())
     assert [line.split(": ", 1)[1] for line in digest_lines(ben)] == ["Cy wrote about your boundary."]
     assert [line.split(": ", 1)[1] for line in digest_lines(ana)] == ["Cy wrote about your proposal."]
+    # The proposal's own title: the agreement it would make has none yet.
+    assert "A new agreement's title" in "".join(everything(m) for m in mails_to(ana))
 
 
 def test_the_talk_under_a_what_if_is_told_to_those_who_wrote_in_it(
