@@ -11,7 +11,17 @@ from django.urls import reverse
 from conversations.models import Comment, Mute
 from relationships.models import Membership
 from values import selectors as values
-from values.models import Acknowledgment, Event, Item, Nudge, Proposal, Reaffirmation, Response, Suggestion
+from values.models import (
+    Acknowledgment,
+    Event,
+    Item,
+    ItemAudience,
+    Nudge,
+    Proposal,
+    Reaffirmation,
+    Response,
+    Suggestion,
+)
 from values.models import Kind as ItemKind
 
 from ..kinds import Kind
@@ -88,6 +98,30 @@ def _adopted_by(event: Event) -> int | None:
     return latest.values_list("member_id", flat=True).first()
 
 
+def _newly_shown(event: Event, audience: list[Membership]) -> list[Membership]:
+    """Who a boundary's owner added to its audience by this change: their links were made after
+    the audience was last set (the boundary made, or its audience changed before). Not for a
+    boundary shown to everyone: its links are not kept, so who newly sees it is not known."""
+    item = event.item
+    if item.everyone:
+        return []
+    set_before = (
+        Event.objects.filter(
+            item=item,
+            kind__in=(Event.Kind.ITEM_CREATED, Event.Kind.AUDIENCE_CHANGED),
+            created_at__lt=event.created_at,
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    links = ItemAudience.objects.filter(item=item, added_at__lte=event.created_at)
+    if set_before is not None:
+        links = links.filter(added_at__gt=set_before)
+    added = set(links.values_list("membership_id", flat=True))
+    return [m for m in others(audience, item.owner_id, event.actor_id) if m.pk in added]
+
+
 def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
     audiences = Audiences()
     window = {"created_at__gt": since, "created_at__lte": now}
@@ -95,6 +129,11 @@ def candidates(since: datetime, now: datetime) -> Iterator[Candidate]:
     for event in events:
         for member in _told_of_event(event, audiences.of(event.item)):
             yield Candidate(member, TOLD[event.kind], f"{EVENT}:{event.pk}", event.created_at)
+
+    shared = Event.objects.filter(kind=Event.Kind.AUDIENCE_CHANGED, item__kind=ItemKind.BOUNDARY, **window)
+    for event in shared.select_related("item").order_by("created_at", "id"):
+        for member in _newly_shown(event, audiences.of(event.item)):
+            yield Candidate(member, Kind.VERSION, f"{EVENT}:{event.pk}", event.created_at)
 
     objections = Response.objects.filter(answer=Response.Answer.OBJECT, **window).select_related(
         "revision__proposal__item"
@@ -205,6 +244,13 @@ def _about_event(event: Event, notice: Notice) -> Found:
         return About(
             Kind.VERSION, polycule, f"{who} {done}: read it, and say how it lands for you.", _url(item), item.title
         )
+    if event.kind == Event.Kind.AUDIENCE_CHANGED:  # told only to those it newly showed a boundary to
+        if item.retired_at is not None or item.current_version_id is None:
+            return Gone(RETIRED)
+        if Acknowledgment.objects.filter(version_id=item.current_version_id, member_id=notice.membership_id).exists():
+            return Gone(DONE)
+        sentence = f"{who} shared a boundary with you: read it, and say how it lands for you."
+        return About(Kind.VERSION, polycule, sentence, _url(item), item.title)
     if event.kind == Event.Kind.SUGGESTED:
         if not item.suggestions.filter(author_id=event.actor_id, status=Suggestion.Status.OPEN).exists():
             return Gone(ANSWERED)

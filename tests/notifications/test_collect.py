@@ -15,9 +15,10 @@ from notifications.models import Notice
 from relationships.models import Membership
 from relationships.services import leave_polycule
 from tests.conversations.routes_rounds import ask
-from tests.values.build import Answer, adopted, boundary, current, old_boundary, proposed
+from tests.factories import MembershipFactory
+from tests.values.build import UNDERSTOOD, Answer, adopted, boundary, current, old_boundary, proposed
 from values import services as values
-from values.models import Acknowledgment
+from values.models import Acknowledgment, Event
 
 from .telling import choose, later, notices_of
 
@@ -62,6 +63,40 @@ def test_a_boundary_shared_with_some_is_told_to_them_alone(ana: Membership, ben:
     collect()
     assert told(Kind.VERSION) == {"Ana"}
     assert not notices_of(cy, Kind.VERSION)
+
+
+def test_someone_a_boundary_is_newly_shared_with_is_told_and_nobody_else(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    eli = MembershipFactory.create(polycule=ana.polycule, display_name="Eli")
+    item = boundary(ben, everyone=False, audience=[ana.public_id])
+    values.set_boundary_audience(owner=ben, item=item, everyone=False, audience=[ana.public_id, cy.public_id])
+    # Eli added later is told of that change alone; Cy, already there, is not told of it.
+    values.set_boundary_audience(owner=ben, item=item, everyone=False, audience=[cy.public_id, eli.public_id])
+    collect()
+    first, second = Event.objects.filter(item=item, kind=Event.Kind.AUDIENCE_CHANGED).order_by("id")
+
+    def told_of(event: Event) -> set[str]:
+        rows = Notice.objects.filter(key=f"values.event:{event.pk}").select_related("membership")
+        return {n.membership.display_name for n in rows}
+
+    assert told_of(first) == {"Cy"}
+    assert told_of(second) == {"Eli"}
+    services.tick()
+    to_cy = "".join(str(m.body) for m in mail.outbox if cy.user.email in m.to)
+    # The boundary's making, within the tick's look back, and its sharing: one line, the latest.
+    assert to_cy.count("Ben shared a boundary with you: read it, and say how it lands for you.") == 1
+    assert "set a new boundary" not in to_cy
+
+
+def test_someone_who_acknowledged_a_boundary_newly_shared_with_them_is_not_mailed(
+    ana: Membership, ben: Membership, cy: Membership
+) -> None:
+    item = boundary(ben, everyone=False, audience=[ana.public_id])
+    values.set_boundary_audience(owner=ben, item=item, everyone=False, audience=[ana.public_id, cy.public_id])
+    values.acknowledge(member=cy, item=item, version_number=1, answer=UNDERSTOOD)
+    services.tick()
+    assert notices_of(cy, Kind.VERSION)[0].why_skipped == "done already"
 
 
 def test_a_proposal_new_or_amended_is_told_to_its_audience_but_the_proposer(
