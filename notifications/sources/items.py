@@ -230,26 +230,27 @@ def _about_events(notices: list[Notice], audiences: Audiences) -> dict[int, Foun
     return found
 
 
+# What someone did to a boundary that is theirs to read, as a mail says it.
+_TO_READ: dict[str, str] = {
+    Event.Kind.ITEM_CREATED: "set a new boundary",
+    Event.Kind.VERSION_ADOPTED: "changed a boundary",
+    Event.Kind.AUDIENCE_CHANGED: "shared a boundary with you",
+}
+
+
 def _about_event(event: Event, notice: Notice) -> Found:
     item, who = event.item, _name(event.actor)
     polycule = item.polycule.name
-    if event.kind in (Event.Kind.ITEM_CREATED, Event.Kind.VERSION_ADOPTED):
+    if event.kind in _TO_READ:
         if item.retired_at is not None or item.current_version_id is None:
             return Gone(RETIRED)
-        if item.current_version_id != event.version_id:
+        # A change of audience is told only to those it newly showed the boundary to: whatever
+        # version is current then is theirs to read.
+        if event.kind != Event.Kind.AUDIENCE_CHANGED and item.current_version_id != event.version_id:
             return Gone(SUPERSEDED)
         if Acknowledgment.objects.filter(version_id=item.current_version_id, member_id=notice.membership_id).exists():
             return Gone(DONE)
-        done = "set a new boundary" if event.kind == Event.Kind.ITEM_CREATED else "changed a boundary"
-        return About(
-            Kind.VERSION, polycule, f"{who} {done}: read it, and say how it lands for you.", _url(item), item.title
-        )
-    if event.kind == Event.Kind.AUDIENCE_CHANGED:  # told only to those it newly showed a boundary to
-        if item.retired_at is not None or item.current_version_id is None:
-            return Gone(RETIRED)
-        if Acknowledgment.objects.filter(version_id=item.current_version_id, member_id=notice.membership_id).exists():
-            return Gone(DONE)
-        sentence = f"{who} shared a boundary with you: read it, and say how it lands for you."
+        sentence = f"{who} {_TO_READ[event.kind]}: read it, and say how it lands for you."
         return About(Kind.VERSION, polycule, sentence, _url(item), item.title)
     if event.kind == Event.Kind.SUGGESTED:
         if not item.suggestions.filter(author_id=event.actor_id, status=Suggestion.Status.OPEN).exists():
